@@ -1,0 +1,144 @@
+"""Read side: the rows the exports and the terminal views show, as plain dicts."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from models.schema import (
+    AgendaItemRow,
+    DeclaredSummaryRow,
+    DocumentPathRow,
+    DocumentRow,
+    FigureRow,
+    FileOutcomeRow,
+    GoalRow,
+    MeetingRow,
+)
+
+ITEM_FIELDS = ["document", "number", "title", "case_number", "closed", "decision", "page_start", "page_end"]
+GOAL_FIELDS = ["document", "municipality", "meeting_date", "agenda_item", "plan", "plan_year", "goal_id", "kind",
+               "theme", "title", "text", "status_text", "verdict", "verdict_text", "expectation", "confidence",
+               "confidence_reasons", "summary_mismatch", "page", "figures"]
+
+
+def _doc_names(session: Session) -> dict[int, str]:
+    """Each document's first recorded file name (the one the scorer and the user know it by)."""
+    names: dict[int, str] = {}
+    for doc_id, name in session.execute(select(DocumentPathRow.document_id, DocumentPathRow.name)
+                                        .order_by(DocumentPathRow.id)):
+        names.setdefault(doc_id, name)
+    return names
+
+
+def item_rows(engine: Engine) -> Iterator[dict[str, Any]]:
+    with Session(engine) as session:
+        names = _doc_names(session)
+        for row in session.scalars(select(AgendaItemRow).order_by(AgendaItemRow.document_id, AgendaItemRow.seq)):
+            yield {"document": names.get(row.document_id, ""), "number": row.number, "title": row.title,
+                   "case_number": row.case_number, "closed": row.closed, "decision": row.decision,
+                   "page_start": row.page_start, "page_end": row.page_end}
+
+
+def goal_rows(engine: Engine, municipality: str | None = None, year: int | None = None,
+              verdict: str | None = None, search: str | None = None) -> Iterator[dict[str, Any]]:
+    with Session(engine) as session:
+        names = _doc_names(session)
+        items = {r.id: r.number for r in session.scalars(select(AgendaItemRow))}
+        meetings = {r.document_id: r for r in session.scalars(select(MeetingRow))}
+        mismatched = {(r.item_id, r.plan_year) for r in session.scalars(
+            select(DeclaredSummaryRow).where(DeclaredSummaryRow.mismatch.is_(True)))}
+        figures: dict[int, list[dict[str, Any]]] = {}
+        for f in session.scalars(select(FigureRow).order_by(FigureRow.goal_id, FigureRow.seq)):
+            figures.setdefault(f.goal_id, []).append(
+                {"role": f.role, "raw": f.raw, "value": f.value, "unit": f.unit, "scale": f.scale,
+                 "comparison": f.comparison, "period": f.period})
+        query = select(GoalRow).order_by(GoalRow.document_id, GoalRow.seq)
+        if year is not None:
+            query = query.where(GoalRow.plan_year == year)
+        if verdict:
+            query = query.where(GoalRow.verdict == verdict)
+        for g in session.scalars(query):
+            meeting = meetings.get(g.document_id)
+            muni = meeting.municipality if meeting else None
+            if municipality and (muni or "").lower() != municipality.lower():
+                continue
+            hay = " ".join(filter(None, [g.title, g.text, g.theme, g.status_text])).lower()
+            if search and search.lower() not in hay:
+                continue
+            yield {"document": names.get(g.document_id, ""), "municipality": muni,
+                   "meeting_date": meeting.date if meeting else None,
+                   "agenda_item": items.get(g.item_id) if g.item_id else None, "plan": g.plan,
+                   "plan_year": g.plan_year, "goal_id": g.goal_id, "kind": g.kind, "theme": g.theme,
+                   "title": g.title, "text": g.text, "status_text": g.status_text, "verdict": g.verdict,
+                   "verdict_text": g.verdict_text, "expectation": g.expectation, "confidence": g.confidence,
+                   "confidence_reasons": g.confidence_reasons,
+                   "summary_mismatch": (g.item_id, g.plan_year) in mismatched, "page": g.page,
+                   "figures": figures.get(g.id, [])}
+
+
+def summary_rows(engine: Engine) -> list[dict[str, Any]]:
+    with Session(engine) as session:
+        names = _doc_names(session)
+        items = {r.id: r.number for r in session.scalars(select(AgendaItemRow))}
+        return [{"document": names.get(r.document_id, ""), "agenda_item": items.get(r.item_id or -1),
+                 "plan_year": r.plan_year, "declared": r.counts, "extracted": r.extracted, "mismatch": r.mismatch,
+                 "text": r.text} for r in session.scalars(select(DeclaredSummaryRow))]
+
+
+def database_counts(engine: Engine) -> dict[str, int]:
+    with Session(engine) as session:
+        return {
+            "documents": session.scalar(select(func.count()).select_from(DocumentRow)) or 0,
+            "meetings": session.scalar(select(func.count()).select_from(MeetingRow)) or 0,
+            "agenda_items": session.scalar(select(func.count()).select_from(AgendaItemRow)) or 0,
+            "goals": session.scalar(select(func.count()).select_from(GoalRow)) or 0,
+            "pages": session.scalar(select(func.coalesce(func.sum(DocumentRow.pages), 0))) or 0,
+        }
+
+
+def outcome_rows(engine: Engine, only_failed: bool = True) -> list[dict[str, Any]]:
+    with Session(engine) as session:
+        query = select(FileOutcomeRow).order_by(FileOutcomeRow.at.desc(), FileOutcomeRow.path)
+        if only_failed:
+            query = query.where(FileOutcomeRow.outcome.not_in(["ok", "unchanged"]))
+        return [{"path": r.path, "outcome": r.outcome, "message": r.message, "at": r.at.isoformat()}
+                for r in session.scalars(query)]
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def flatten_figures(row: dict[str, Any]) -> dict[str, Any]:
+    """CSV cannot nest: figures become `figure_1_value`, `figure_1_unit`, … columns."""
+    out = {k: v for k, v in row.items() if k != "figures"}
+    for n, fig in enumerate(row.get("figures") or [], start=1):
+        for key in ("role", "raw", "value", "unit", "scale", "comparison", "period"):
+            out[f"figure_{n}_{key}"] = fig.get(key)
+    return out
+
+
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str], fields: list[str]) -> int:
+    n = 0
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+        return n
+    materialised = [flatten_figures(r) if "figures" in r else r for r in rows]
+    extra = sorted({k for r in materialised for k in r if k not in fields},
+                   key=lambda k: (int(k.split("_")[1]) if k.startswith("figure_") else 0, k))
+    writer = csv.DictWriter(out, fieldnames=[f for f in fields if f != "figures"] + extra)
+    writer.writeheader()
+    for row in materialised:
+        writer.writerow({k: _flat(v) for k, v in row.items()})
+        n += 1
+    return n

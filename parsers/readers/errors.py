@@ -1,0 +1,16 @@
+"""The one error readers raise, so the pipeline can record an outcome per file."""
+
+from __future__ import annotations
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a document.
+
+    `kind` is one of the per-file outcomes (empty, needs_ocr, encrypted, corrupt,
+    unsupported, too_large, failed); the message says what is wrong and what to do.
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message

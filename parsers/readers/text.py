@@ -1,0 +1,53 @@
+"""Plain text and Markdown: one page unless the text carries form feeds."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from models.records import Line, Page, RawDocument
+from parsers.readers.errors import ReadError
+
+_BOLD = re.compile(r"^\s*(?:<b>|\*\*)(.+?)(?:</b>|\*\*)\s*$")
+
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 first (with or without BOM), then cp1252, which is what older Danish exports use."""
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def text_to_pages(text: str, reader: str) -> list[Page]:
+    """Split on form feeds into pages; tabs mark table cells as in a spreadsheet export."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    pages = []
+    for number, chunk in enumerate(text.split("\f"), start=1):
+        lines = []
+        for raw in chunk.split("\n"):
+            bold = bool(_BOLD.match(raw))
+            cells = None
+            if "\t" in raw.strip("\t ") or raw.rstrip(" ").endswith("\t"):
+                parts = [c.strip() for c in raw.split("\t")]
+                while parts and not parts[-1]:
+                    parts.pop()
+                if len(parts) >= 1:
+                    cells = tuple(parts)
+            lines.append(Line(text=raw, page=number, bold=bold, cells=cells))
+        pages.append(Page(number=number, lines=lines, chars=len(chunk), reader=reader))
+    return pages
+
+
+def read_text(path: Path) -> RawDocument:
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReadError("empty", "the file holds no text")
+    if b"\x00" in data[:4096]:
+        raise ReadError("unsupported", "binary content in a text file (NUL bytes): not a text document")
+    text = decode_bytes(data)
+    fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else "text"
+    return RawDocument(path=str(path), format=fmt, pages=text_to_pages(text, "text"), reader="text")

@@ -1,0 +1,185 @@
+"""Split a normalised document into its meeting header and agenda items.
+
+Items come from the body, never from the table of contents: a numbered line counts as an
+item start only when the layout profile says so and, for bare `N. Titel` layouts, when a case
+number or a section heading follows. Documents without items (slides, e-mails, status notes)
+yield none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from models.records import AgendaItem, DocLine, Document, Meeting, Section
+from parsers.profiles import (
+    CASE_NUMBER,
+    CLOSED,
+    DECISION_LINE,
+    OPEN,
+    PROFILES,
+    SECTION_WORDS,
+    Profile,
+)
+
+_TOC_LINE = re.compile(r"(?:\.{3,}|…)\s*\t?\s*\d{1,4}\s*$|\t\s*\d{1,4}\s*$|\s\d{1,3}\s*$")
+_ATTENDANCE = re.compile(
+    r"deltog ikke|havde forfald|var fraværende|Følgende deltog ikke|^Fraværende|^Afbud|inhabil", re.I)
+_MARKUP = re.compile(r"^\s*#{1,6}\s*|\*\*|__")
+
+
+def _plain(text: str) -> str:
+    return _MARKUP.sub("", text).strip()
+
+
+def section_kind(text: str) -> str | None:
+    """Kind of section a heading line opens, or None for ordinary text."""
+    plain = _plain(text)
+    if not plain or len(plain) > 110:
+        return None
+    if DECISION_LINE.match(plain):
+        return "decision"
+    key = plain.rstrip(":").strip().lower()
+    return SECTION_WORDS.get(key)
+
+
+def _case_number(text: str) -> str | None:
+    m = CASE_NUMBER.search(text)
+    if not m:
+        return None
+    value = m.group("sagsnr") or m.group("emn") or m.group("kle")
+    return " ".join(value.split()) if value else None
+
+
+def _next_content(lines: list[DocLine], i: int, n: int) -> list[int]:
+    out = []
+    j = i + 1
+    while j < len(lines) and len(out) < n:
+        if lines[j].text.strip():
+            out.append(j)
+        j += 1
+    return out
+
+
+def _has_body(lines: list[DocLine], i: int) -> bool:
+    """A case number, or a section heading reached through short lines only, follows soon."""
+    for j in _next_content(lines, i, 3):
+        text = lines[j].text
+        if _case_number(text) or section_kind(text):
+            return True
+        if len(text) > 120:
+            return False
+    return False
+
+
+def _candidates(lines: list[DocLine], profile: Profile) -> list[tuple[int, str, str]]:
+    found: list[tuple[int, str, str]] = []
+    for i, line in enumerate(lines):
+        if line.is_table_row or len(line.text) > 250:
+            continue
+        m = profile.item_start.match(line.text)
+        if not m or re.search(r"\.{4,}|…", line.text):
+            continue
+        if profile.name != "firstagenda" and _TOC_LINE.search(line.text):
+            continue
+        following = _next_content(lines, i, 1)
+        if following and profile.item_start.match(lines[following[0]].text):
+            continue  # a run of item lines is a table of contents, not the body
+        if profile.needs_body and not _has_body(lines, i):
+            continue
+        found.append((i, m.group(1), m.group(2).strip()))
+    return _numbered_chain(found) if profile.name != "firstagenda" else found
+
+
+def _numbered_chain(found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """Longest run of item numbers that rises by small steps: drops stray `2013. Det …` lines."""
+    best: list[list[int]] = []
+    for k, (_, number, _) in enumerate(found):
+        chain = [k]
+        for j in range(k):
+            prev = int(found[j][1])
+            if 0 < int(number) - prev <= 3 and len(best[j]) + 1 > len(chain):
+                chain = best[j] + [k]
+        best.append(chain)
+    longest = max(best, key=len, default=[])
+    return [found[k] for k in longest]
+
+
+def choose_profile(lines: list[DocLine]) -> tuple[str, list[tuple[int, str, str]]]:
+    for profile in PROFILES:
+        hits = _candidates(lines, profile)
+        if len(hits) >= profile.min_hits:
+            return profile.name, hits
+    return "generic", []
+
+
+def _title_continuation(lines: list[DocLine], i: int, end: int) -> tuple[str, int]:
+    """Join a title that wraps onto following lines; return it and the last line used."""
+    title_line = lines[i]
+    parts: list[str] = []
+    last = i
+    for j in range(i + 1, min(end, i + 3)):
+        text = lines[j].text.strip()
+        if not text or _case_number(text) or section_kind(text) or lines[j].is_table_row:
+            break
+        following = _next_content(lines, j, 1)
+        ends_title = bool(following) and (
+            _case_number(lines[following[0]].text) is not None or section_kind(lines[following[0]].text) is not None)
+        both_bold = title_line.bold and lines[j].bold
+        if not (both_bold or ends_title) or text.endswith(".") and not both_bold:
+            break
+        parts.append(_plain(text))
+        last = j
+        if ends_title:
+            break
+    return " ".join(parts), last
+
+
+def _sections(doc: Document, lines: list[DocLine], first: int, end: int) -> list[Section]:
+    heads = [(j, section_kind(lines[j].text)) for j in range(first, end)]
+    heads = [(j, k) for j, k in heads if k and not lines[j].is_table_row]
+    sections = []
+    for n, (j, kind) in enumerate(heads):
+        stop = heads[n + 1][0] if n + 1 < len(heads) else end
+        body = [ln for ln in lines[j + 1:stop]]
+        text = "\n".join(ln.text for ln in body).strip()
+        start = lines[j].start
+        stop_off = lines[stop - 1].end if stop - 1 > j else lines[j].end
+        sections.append(Section(
+            heading=_plain(lines[j].text), kind=kind or "other", text=text, start=start, end=stop_off,
+            page_start=lines[j].page, page_end=lines[stop - 1].page if stop - 1 >= j else lines[j].page))
+    return sections
+
+
+def _decision_text(sections: list[Section]) -> str | None:
+    for sec in sections:
+        if sec.kind == "decision":
+            kept = []
+            for line in sec.text.split("\n"):
+                if _ATTENDANCE.search(line):
+                    break
+                kept.append(line)
+            text = "\n".join(kept).strip()
+            return text or None
+    return None
+
+
+def split_items(doc: Document) -> tuple[str, list[AgendaItem]]:
+    lines = doc.lines
+    profile, hits = choose_profile(lines)
+    items: list[AgendaItem] = []
+    for n, (i, number, title) in enumerate(hits):
+        end = hits[n + 1][0] if n + 1 < len(hits) else len(lines)
+        extra, last = _title_continuation(lines, i, end)
+        full_title = _plain(f"{title} {extra}".strip())
+        head_zone = " ".join(lines[j].text for j in _next_content(lines, last, 4))
+        case = _case_number(head_zone)
+        sections = _sections(doc, lines, last + 1, end)
+        closed = bool(CLOSED.match(full_title)) or (bool(CLOSED.search(head_zone)) and not OPEN.search(head_zone))
+        tail = end - 1
+        while tail > i and not lines[tail].text.strip():
+            tail -= 1
+        items.append(AgendaItem(
+            number=number, title=full_title, case_number=case, closed=closed, sections=sections,
+            decision=_decision_text(sections), start=lines[i].start, end=lines[tail].end,
+            page_start=lines[i].page, page_end=lines[tail].page))
+    return profile, items
