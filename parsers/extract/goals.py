@@ -1,9 +1,448 @@
-"""Goal extraction (placeholder until the extractor lands)."""
+"""Goals, verdicts and declared summaries from an agenda item (or a whole item-less document).
+
+Three layouts, tried per item: follow-up tables (`Mål 2.1 – Titel | tekst`, `Status | …`,
+`Målopfyldelse | …`) whether they arrive as cells or as lines broken by a PDF text layer;
+lists of goals introduced by a line that names them; and target clauses in prose
+(`Målsætningen er, at …`). Slides, e-mails and budget tables match none of them.
+"""
 
 from __future__ import annotations
 
-from models.records import AgendaItem, DeclaredSummary, Document, Goal
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from models.records import AgendaItem, DeclaredSummary, DocLine, Document, Figure, Goal, Verdict
+from parsers.extract.verdicts import classify_clause, normalise_verdict
+
+PATTERNS = Path(__file__).resolve().parent.parent / "patterns" / "goals.yaml"
+_DASH = re.compile(r"^\s*[–—-]\s*")
+_BULLET = re.compile(r"^\s*(?:[•·▪◦‣*-]|\d{1,2}[.)]|[a-z][.)])\s+")
+_SUMMARY = re.compile(r"^\W*(\d{1,3})\s+(?:af\s+\w+\s+)?mål\s+(?P<rest>(?:er|blev|har|kan)\b.*)$", re.I)
+
+
+@cache
+def vocab() -> dict[str, Any]:
+    data = yaml.safe_load(PATTERNS.read_text(encoding="utf-8"))
+    data["goal_header_re"] = re.compile(data["goal_header"], re.I)
+    labels = sorted(data["status_labels"], key=len, reverse=True)
+    data["status_re"] = re.compile(r"^(?:" + "|".join(map(re.escape, labels)) + r")\b\s*:?\s*(?P<rest>.*)$", re.I)
+    vlabels = sorted(data["verdict_labels"], key=len, reverse=True)
+    data["verdict_re"] = re.compile(r"^(?:" + "|".join(map(re.escape, vlabels)) + r")\b\s*:?\s*(?P<rest>.*)$", re.I)
+    data["plan_re"] = re.compile(data["plan"])
+    data["prose_res"] = [re.compile(p) for p in data["prose_goal"]]
+    data["followup_re"] = re.compile(data["prose_followup"])
+    data["intro_re"] = re.compile(data["list_intro"], re.I)
+    data["intro_not_re"] = re.compile(data["list_intro_not"], re.I)
+    return data
+
+
+def _figures(text: str | None, role: str) -> list[Figure]:
+    if not text:
+        return []
+    try:
+        from parsers.extract.figures import find_figures
+    except ImportError:  # pragma: no cover - figures module is part of the package
+        return []
+    try:
+        return find_figures(text, role=role)
+    except Exception:
+        return []
+
+
+def find_plan(*texts: str | None) -> tuple[str | None, int | None]:
+    for text in texts:
+        if not text:
+            continue
+        m = vocab()["plan_re"].search(text)
+        if m:
+            plan = m.group("plan")
+            plan = plan[:1].upper() + plan[1:]
+            if plan.lower().endswith("planen") or plan.lower().endswith("en"):
+                plan = plan[:-2] if plan.lower().endswith("planen") else plan
+            return f"{plan} {m.group('year')}", int(m.group("year"))
+    return None, None
+
+
+def split_title(text: str) -> tuple[str | None, str]:
+    """`Fokusmål samtaler At mindst 80 % …` → ("Fokusmål samtaler", "At mindst 80 % …")."""
+    v = vocab()
+    starters = set(v["statement_starters"])
+    preps = set(v["prepositions"])
+    tokens = text.split()
+    for k in range(1, len(tokens)):
+        tok = tokens[k].strip("(”\"")
+        if not tok[:1].isupper():
+            continue
+        if len(tok) >= 2 and tok.isupper():
+            continue  # FGU, IGU: acronyms inside a title
+        prev = tokens[k - 1]
+        if tok in starters or (prev[:1].islower() and prev.lower() not in preps):
+            if tok == "I" and not (k + 1 < len(tokens) and tokens[k + 1][:1].isdigit()):
+                continue
+            return " ".join(tokens[:k]), " ".join(tokens[k:])
+    return None, text
+
+
+def _kind(*texts: str | None) -> str | None:
+    for text in texts:
+        if not text:
+            continue
+        low = text.lower()
+        for kind in vocab()["kinds"]:
+            if kind in low:
+                return "lokalt mål" if kind.startswith("lokal") else kind
+    return None
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).strip()
+
+
+class _Block:
+    """One goal being read from a table: header, statement, status and verdict lines."""
+
+    def __init__(self, goal_id: str, header_rest: str, line: DocLine, in_cells: bool) -> None:
+        self.goal_id = goal_id
+        self.header = [header_rest] if header_rest else []
+        self.text_parts: list[str] = []
+        self.status: list[str] = []
+        self.verdict: list[str] = []
+        self.first = line
+        self.last = line
+        self.in_cells = in_cells
+        self.state = "text"
+
+
+def _cells(line: DocLine) -> list[str]:
+    return [c.strip() for c in line.text.split("\t")] if line.is_table_row or "\t" in line.text else [line.text]
+
+
+def _is_heading_like(text: str) -> bool:
+    t = text.strip()
+    return 2 < len(t) < 120 and not t.endswith((".", ":", ",")) and t[:1].isupper()
+
+
+def table_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
+    v = vocab()
+    header_re, status_re, verdict_re = v["goal_header_re"], v["status_re"], v["verdict_re"]
+    plan, plan_year = find_plan(item_title)
+    theme: str | None = None
+    pending_heading: list[str] = []
+    blocks: list[tuple[_Block, str | None, str | None, int | None]] = []
+    cur: _Block | None = None
+
+    def close() -> None:
+        nonlocal cur
+        if cur is not None:
+            blocks.append((cur, theme, plan, plan_year))
+        cur = None
+
+    for line in lines:
+        raw = line.text.strip()
+        if not raw:
+            continue
+        cells = _cells(line)
+        first = cells[0]
+        second = " ".join(c for c in cells[1:] if c)
+        m = header_re.match(first)
+        if m and (m.group("rest") or second or True):
+            close()
+            rest = _clean(m.group("rest") or "")
+            cur = _Block(m.group("id"), rest, line, len(cells) > 1)
+            if second:
+                cur.text_parts.append(second)
+            if pending_heading:
+                theme = pending_heading[-1]
+                pending_heading = []
+            continue
+        sm = status_re.match(first)
+        vm = verdict_re.match(first)
+        if cur is not None and vm and (cur.state in ("status", "text")):
+            cur.state = "verdict"
+            cur.verdict.append(_clean(" ".join(filter(None, [vm.group("rest"), second]))))
+            cur.last = line
+            continue
+        if cur is not None and sm and cur.state == "text":
+            cur.state = "status"
+            cur.status.append(_clean(" ".join(filter(None, [sm.group("rest"), second]))))
+            cur.last = line
+            continue
+        # not a label: continuation, or a heading between goals
+        p, y = find_plan(raw) if re.search(r"opfølgning|mål\s+i|plan\s+\d{4}", raw, re.I) else (None, None)
+        if p and (len(cells) == 1 or not second) and _is_heading_like(raw):
+            close()
+            plan, plan_year = p, y
+            pending_heading = []
+            continue
+        if cur is None:
+            if _is_heading_like(first) and not second:
+                pending_heading.append(_clean(first))
+            else:
+                pending_heading = []
+            continue
+        if cur.state == "text":
+            if cur.in_cells and not second and len(cells) == 1 and line.is_table_row:
+                close()
+                pending_heading.append(_clean(first))
+                continue
+            cur.text_parts.append(_clean(" ".join(cells)))
+            cur.last = line
+        elif cur.state == "status":
+            cur.status.append(_clean(" ".join(cells)))
+            cur.last = line
+        else:  # after the verdict: a lower-case continuation, else the table's next heading
+            if raw[:1].islower() and not cur.verdict[-1].endswith("."):
+                cur.verdict.append(_clean(raw))
+                cur.last = line
+            else:
+                close()
+                if _is_heading_like(first) and not second:
+                    pending_heading.append(_clean(first))
+    close()
+
+    goals: list[Goal] = []
+    for block, btheme, bplan, byear in blocks:
+        if not block.status and not block.verdict:
+            continue  # a "Mål 3.2" mentioned in prose is not a follow-up row
+        header = " ".join(block.header)
+        title: str | None = None
+        if block.in_cells or block.text_parts and block.first.is_table_row:
+            title_part = _DASH.sub("", header) if _DASH.match(header) else header
+            title = title_part or None
+            text = " ".join(block.text_parts)
+        elif _DASH.match(header):
+            title, text = split_title(_DASH.sub("", " ".join([header] + block.text_parts)))
+        else:
+            text = " ".join([header] + block.text_parts)
+        text = _clean(text)
+        if not text:
+            continue
+        status = _clean(" ".join(block.status)) or None
+        verdict_text = _clean(" ".join(block.verdict)) or None
+        verdict, expectation = normalise_verdict(verdict_text)
+        reasons: list[str] = []
+        confidence = 1.0
+        if verdict_text and verdict is Verdict.none:
+            reasons.append("verdict phrase not recognised")
+            confidence -= 0.4
+        if not verdict_text:
+            reasons.append("no verdict given")
+            confidence -= 0.2
+        if not block.first.is_table_row:
+            reasons.append("table read as lines")
+            confidence -= 0.1
+        if block.first.page != block.last.page:
+            reasons.append("goal spans a page break")
+            confidence -= 0.1
+        goals.append(Goal(
+            plan=bplan, plan_year=byear, goal_id=block.goal_id, kind=_kind(title, btheme), theme=btheme,
+            title=title, text=text, status_text=status, verdict=verdict, verdict_text=verdict_text,
+            expectation=expectation, figures=_figures(text, "target") + _figures(status, "observed"),
+            confidence=round(max(confidence, 0.1), 2), confidence_reasons=reasons, layout="table",
+            page=block.first.page, start=block.first.start, end=block.last.end))
+    return goals
+
+
+def colon_list_goals(lines: list[DocLine]) -> list[Goal]:
+    """`Mål 10: …` with indicators `10.1: …`, each maybe followed by a status line."""
+    goals: list[Goal] = []
+    heading: str | None = None
+    doc_theme = next((ln.text.strip() for ln in lines if ln.text.strip()), None)
+    content = [ln for ln in lines if ln.text.strip()]
+    for k, line in enumerate(content):
+        text = line.text.strip()
+        m = re.match(r"^(?:Mål\s+)?(\d{1,2}(?:\.\d{1,2})?)\s*:\s+(\S.+)$", text)
+        if not m:
+            if _is_heading_like(text) and len(text) < 40:
+                heading = text
+            continue
+        gid, body = m.group(1), m.group(2)
+        nxt = content[k + 1].text.strip() if k + 1 < len(content) else ""
+        status = nxt if nxt and not re.match(r"^(?:Mål\s+)?\d", nxt) and len(nxt) < 80 and \
+            not _is_heading_like(nxt) else None
+        if nxt.lower().startswith("se, hvordan"):
+            status = nxt
+        verdict, expectation = normalise_verdict(status)
+        goals.append(Goal(goal_id=gid, theme=doc_theme, title=heading if "." in gid else None, text=body,
+                          status_text=status if verdict is not Verdict.none else None, verdict=verdict,
+                          verdict_text=(re.search(r"\(.*\)", status).group(0) if status and "(" in status else None)
+                          if verdict is not Verdict.none else None,
+                          expectation=expectation, figures=_figures(body, "target"), confidence=0.7,
+                          confidence_reasons=["goal list without follow-up table"], layout="list",
+                          page=line.page, start=line.start, end=line.end))
+    return goals if any(g.goal_id and "." not in g.goal_id for g in goals) else []
+
+
+def list_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
+    """Bulleted or numbered goals under a line that calls them goals ("To overordnede målsætninger")."""
+    v = vocab()
+    goals: list[Goal] = []
+    content = [ln for ln in lines if ln.text.strip()]
+    intro: DocLine | None = None
+    intro_verdict: tuple[Verdict, str | None] = (Verdict.none, None)
+    theme: str | None = None
+    in_list = False
+    for line in content:
+        text = line.text.strip()
+        bullet = _BULLET.match(text)
+        if bullet:
+            if intro is None:
+                continue
+            body = _clean(text[bullet.end():])
+            number = re.match(r"^\s*(\d{1,2})[.)]", text)
+            if body.endswith(":") or len(body) < 12 or len(body) > 300:
+                continue
+            body = re.sub(r"\s*\((?:Hvis|hvis|jf\.|se)\b.*\)\s*$", "", body)
+            in_list = True
+            verdict, vtext = intro_verdict
+            plan, year = find_plan(intro.text, item_title)
+            goals.append(Goal(goal_id=number.group(1) if number and not theme else None, plan=plan, plan_year=year,
+                              theme=theme or _clean(intro.text.rstrip(":")), text=body, verdict=verdict,
+                              verdict_text=vtext, figures=_figures(body, "target"), confidence=0.6,
+                              confidence_reasons=["goal found in a list, not a follow-up table"], layout="list",
+                              page=line.page, start=line.start, end=line.end))
+            continue
+        names_goals = bool(v["intro_re"].search(text)) and not v["intro_not_re"].search(text)
+        if names_goals and (text.endswith(":") or _is_heading_like(text) or
+                            re.search(r"\b(?:følgende|nedenstående|disse|de\s+\d+|fire|fem|to|tre)\b", text, re.I)):
+            if intro is not None and in_list and _is_heading_like(text) and "mål" in text.lower() \
+                    and not text.endswith(":"):
+                theme = _clean(text)  # a sub-heading inside a list of goals
+                continue
+            intro = line
+            theme = None
+            in_list = False
+            verdict = classify_clause(text)
+            intro_verdict = (verdict, _clean(text)) if verdict else (Verdict.none, None)
+            continue
+        if intro is not None and in_list and _is_heading_like(text) and len(text) < 90:
+            theme = _clean(text)
+            continue
+        if intro is not None and (in_list or len(text) > 160):
+            intro = None if not _is_heading_like(text) else intro
+            in_list = False if intro is None else in_list
+    return goals
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    out = []
+    pos = 0
+    for m in re.finditer(r".+?(?:(?<!\bca)(?<!\bpr)(?<!\bnr)(?<!\bkr)(?<!\bmio)(?<!\bmia)(?<!\d)\.(?=\s+[A-ZÆØÅ])|$)",
+                         text, re.S):
+        s = m.group(0)
+        if s.strip():
+            out.append((pos + m.start(), s.strip()))
+    return out
+
+
+def prose_goals(lines: list[DocLine]) -> list[Goal]:
+    v = vocab()
+    text = "\n".join(ln.text for ln in lines)
+    flat = re.sub(r"\s*\n\s*", " ", text)
+    goals: list[Goal] = []
+    base = lines[0].start if lines else 0
+    sentences = _sentences(flat)
+    for n, (_, sentence) in enumerate(sentences):
+        found: list[str] = []
+        for rx in v["prose_res"]:
+            for m in rx.finditer(sentence):
+                found.append(_clean(m.group("text")))
+        if not found:
+            continue
+        if n + 1 < len(sentences):
+            f = v["followup_re"].match(sentences[n + 1][1])
+            if f:
+                found += [_clean(p) for p in re.split(r",?\s+samt\s+at\s+|,\s+og\s+at\s+", f.group("text"))]
+        for goal_text in found:
+            goal_text = goal_text.rstrip(",;")
+            if len(goal_text) < 15:
+                continue
+            verdict, expectation = normalise_verdict(sentence if re.search(r"nået|opfyld", sentence) else None)
+            goals.append(Goal(text=goal_text, verdict=verdict, expectation=expectation,
+                              verdict_text=sentence if verdict is not Verdict.none else None,
+                              figures=_figures(goal_text, "target"), confidence=0.5,
+                              confidence_reasons=["goal found in prose"], layout="prose",
+                              page=lines[0].page if lines else None, start=base, end=base + len(text)))
+    return _merge_duplicates(goals)
+
+
+def _figure_key(goal: Goal) -> tuple[str, ...]:
+    return tuple(sorted(re.findall(r"\d+(?:[.,]\d+)?", goal.text)))
+
+
+def _merge_duplicates(goals: list[Goal]) -> list[Goal]:
+    """The same target restated later in an item ("Nu opfyldes målsætningen om, at 80% …") is one goal."""
+    kept: list[Goal] = []
+    for goal in goals:
+        key = _figure_key(goal)
+        twin = next((k for k in kept if key and _figure_key(k) == key), None)
+        if twin is None:
+            kept.append(goal)
+        elif twin.verdict is Verdict.none and goal.verdict is not Verdict.none:
+            twin.verdict, twin.verdict_text, twin.status_text = goal.verdict, goal.verdict_text, goal.verdict_text
+    return kept
+
+
+def declared_summaries(lines: list[DocLine], item: str | None, plan_year: int | None) -> list[DeclaredSummary]:
+    counts: dict[str, int] = {}
+    texts: list[str] = []
+    start = end = None
+    for line in lines:
+        m = _SUMMARY.match(line.text.strip())
+        if not m:
+            continue
+        verdict = classify_clause("Målet " + m.group("rest")) or classify_clause(m.group("rest"))
+        if verdict is None:
+            continue
+        counts[verdict.value] = counts.get(verdict.value, 0) + int(m.group(1))
+        texts.append(line.text.strip())
+        start = line.start if start is None else start
+        end = line.end
+    if len(counts) < 2 and sum(counts.values()) < 2:
+        return []
+    return [DeclaredSummary(agenda_item=item, plan_year=plan_year, counts=counts, text="\n".join(texts),
+                            start=start, end=end)]
+
+
+def _item_goals(lines: list[DocLine], item: AgendaItem | None) -> tuple[list[Goal], list[DeclaredSummary]]:
+    title = item.title if item else None
+    goals = table_goals(lines, title)
+    if not goals:
+        goals = colon_list_goals(lines)
+    if not goals:
+        goals = list_goals(lines, title) + prose_goals(lines)
+    number = item.number if item else None
+    for g in goals:
+        g.agenda_item = number
+    plan_year = find_plan(title)[1] or next((g.plan_year for g in goals if g.plan_year), None)
+    summaries = declared_summaries(lines, number, plan_year)
+    for s in summaries:
+        extracted: dict[str, int] = {}
+        for g in goals:
+            if g.layout == "table" and (s.plan_year is None or g.plan_year in (None, s.plan_year)):
+                extracted[g.verdict.value] = extracted.get(g.verdict.value, 0) + 1
+        s.extracted = extracted
+        s.mismatch = bool(extracted) and extracted != s.counts
+        if s.mismatch:
+            for g in goals:
+                if g.layout == "table":
+                    g.confidence_reasons.append("item's declared summary disagrees with its table")
+    return goals, summaries
 
 
 def extract_goals(doc: Document, items: list[AgendaItem]) -> tuple[list[Goal], list[DeclaredSummary]]:
-    return [], []
+    goals: list[Goal] = []
+    summaries: list[DeclaredSummary] = []
+    if not items:
+        g, s = _item_goals(doc.lines, None)
+        return g, s
+    for item in items:
+        lines = [ln for ln in doc.lines if item.start <= ln.start <= item.end]
+        g, s = _item_goals(lines, item)
+        goals += g
+        summaries += s
+    return goals, summaries
