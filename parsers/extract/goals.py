@@ -118,7 +118,9 @@ class _Block:
 
 
 def _cells(line: DocLine) -> list[str]:
-    return [c.strip() for c in line.text.split("\t")] if line.is_table_row or "\t" in line.text else [line.text]
+    if line.is_table_row or "\t" in line.text:
+        return [c.strip() for c in line.text.split("\t")]
+    return [line.text.strip()]
 
 
 def _is_heading_like(text: str) -> bool:
@@ -306,12 +308,14 @@ def list_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
                               confidence_reasons=["goal found in a list, not a follow-up table"], layout="list",
                               page=line.page, start=line.start, end=line.end))
             continue
-        names_goals = bool(v["intro_re"].search(text)) and not v["intro_not_re"].search(text)
+        last_sentence = re.split(r"(?<=[.!?])\s+", text)[-1]
+        names_goals = (bool(v["intro_re"].search(last_sentence)) and not v["intro_not_re"].search(last_sentence)) or (
+            bool(re.search(r"\b(?:nedenstående|følgende)\s+(?:[\wæøå]+\s+)?mål", text, re.I)))
         if names_goals and (text.endswith(":") or _is_heading_like(text) or
                             re.search(r"\b(?:følgende|nedenstående|disse|de\s+\d+|fire|fem|to|tre)\b", text, re.I)):
-            if intro is not None and in_list and _is_heading_like(text) and "mål" in text.lower() \
-                    and not text.endswith(":"):
-                theme = _clean(text)  # a sub-heading inside a list of goals
+            if intro is not None and _is_heading_like(text) and not text.endswith(":") and \
+                    intro_verdict[0] is not Verdict.none:
+                theme = _clean(text)  # a sub-heading under an intro that already gave the verdict
                 continue
             intro = line
             theme = None
@@ -414,7 +418,10 @@ def _item_goals(lines: list[DocLine], item: AgendaItem | None) -> tuple[list[Goa
     if not goals:
         goals = colon_list_goals(lines)
     if not goals:
-        goals = list_goals(lines, title) + prose_goals(lines)
+        listed = list_goals(lines, title)
+        seen = " ".join(g.text.lower() for g in listed)
+        goals = listed + [g for g in prose_goals(lines)
+                          if not _BULLET.match(g.text) and g.text.lower()[:40] not in seen]
     number = item.number if item else None
     for g in goals:
         g.agenda_item = number
