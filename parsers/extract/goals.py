@@ -255,13 +255,16 @@ def colon_list_goals(lines: list[DocLine]) -> list[Goal]:
     heading: str | None = None
     doc_theme = next((ln.text.strip() for ln in lines if ln.text.strip()), None)
     content = [ln for ln in lines if ln.text.strip()]
+    after_goal = False
     for k, line in enumerate(content):
         text = line.text.strip()
         m = re.match(r"^(?:Mål\s+)?(\d{1,2}(?:\.\d{1,2})?)\s*:\s+(\S.+)$", text)
         if not m:
-            if _is_heading_like(text) and len(text) < 40:
+            if _is_heading_like(text) and len(text) < 40 and not after_goal:
                 heading = text
+            after_goal = False
             continue
+        after_goal = True
         gid, body = m.group(1), m.group(2)
         nxt = content[k + 1].text.strip() if k + 1 < len(content) else ""
         status = nxt if nxt and not re.match(r"^(?:Mål\s+)?\d", nxt) and len(nxt) < 80 and \
@@ -332,45 +335,70 @@ def list_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
     return goals
 
 
-def _sentences(text: str) -> list[tuple[int, str]]:
-    out = []
-    pos = 0
-    for m in re.finditer(r".+?(?:(?<!\bca)(?<!\bpr)(?<!\bnr)(?<!\bkr)(?<!\bmio)(?<!\bmia)(?<!\d)\.(?=\s+[A-ZÆØÅ])|$)",
-                         text, re.S):
-        s = m.group(0)
-        if s.strip():
-            out.append((pos + m.start(), s.strip()))
+_ABBREV = {"ca", "pr", "nr", "kr", "mio", "mia", "fx", "jf", "inkl", "evt", "kl", "bl.a", "f.eks", "mht", "vedr",
+           "ift", "pkt", "stk", "mdr", "t", "dvs", "mv", "m.v", "osv", "etc", "hhv", "ang", "iht", "pct"}
+
+
+def paragraphs(lines: list[DocLine]) -> list[str]:
+    """Lines joined into paragraphs; a blank line or a new list item starts the next one."""
+    out: list[str] = []
+    cur: list[str] = []
+    for line in lines:
+        text = line.text.strip()
+        if not text or _BULLET.match(text) or line.is_table_row:
+            if cur:
+                out.append(" ".join(cur))
+            cur = [text] if text and not line.is_table_row else []
+            continue
+        cur.append(text)
+    if cur:
+        out.append(" ".join(cur))
+    return out
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Split at . ! ? followed by a capital or digit, but not after abbreviations or inside numbers."""
+    out: list[str] = []
+    start = 0
+    for m in re.finditer(r"[.!?]\s+(?=[A-ZÆØÅ”\"(])", paragraph):
+        before = paragraph[start:m.start()].split()
+        word = before[-1].lower().rstrip(".") if before else ""
+        if word in _ABBREV or re.fullmatch(r"\d{1,2}", word):
+            continue
+        out.append(paragraph[start:m.end()].strip())
+        start = m.end()
+    if paragraph[start:].strip():
+        out.append(paragraph[start:].strip())
     return out
 
 
 def prose_goals(lines: list[DocLine]) -> list[Goal]:
     v = vocab()
-    text = "\n".join(ln.text for ln in lines)
-    flat = re.sub(r"\s*\n\s*", " ", text)
     goals: list[Goal] = []
     base = lines[0].start if lines else 0
-    sentences = _sentences(flat)
-    for n, (_, sentence) in enumerate(sentences):
-        found: list[str] = []
+    all_sentences = [s for p in paragraphs(lines) for s in sentences(p)]
+    for n, sentence in enumerate(all_sentences):
+        found: list[tuple[str, str]] = []
         for rx in v["prose_res"]:
             for m in rx.finditer(sentence):
-                found.append(_clean(m.group("text")))
+                found.append((_clean(m.group("text")), sentence))
         if not found:
             continue
-        if n + 1 < len(sentences):
-            f = v["followup_re"].match(sentences[n + 1][1])
+        if n + 1 < len(all_sentences):
+            f = v["followup_re"].match(all_sentences[n + 1])
             if f:
-                found += [_clean(p) for p in re.split(r",?\s+samt\s+at\s+|,\s+og\s+at\s+", f.group("text"))]
-        for goal_text in found:
+                found += [(_clean(p), all_sentences[n + 1])
+                          for p in re.split(r",?\s+samt\s+at\s+|,\s+og\s+at\s+", f.group("text"))]
+        for goal_text, clause in found:
             goal_text = goal_text.rstrip(",;")
             if len(goal_text) < 15:
                 continue
-            verdict, expectation = normalise_verdict(sentence if re.search(r"nået|opfyld", sentence) else None)
+            verdict, expectation = normalise_verdict(clause if re.search(r"nået|opfyld", clause) else None)
             goals.append(Goal(text=goal_text, verdict=verdict, expectation=expectation,
-                              verdict_text=sentence if verdict is not Verdict.none else None,
+                              verdict_text=clause if verdict is not Verdict.none else None,
                               figures=_figures(goal_text, "target"), confidence=0.5,
                               confidence_reasons=["goal found in prose"], layout="prose",
-                              page=lines[0].page if lines else None, start=base, end=base + len(text)))
+                              page=lines[0].page if lines else None, start=base, end=lines[-1].end if lines else base))
     return _merge_duplicates(goals)
 
 
