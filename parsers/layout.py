@@ -77,8 +77,13 @@ def join_lines(pieces: list[str]) -> str:
     return out
 
 
+_PAGE_WORD = re.compile(r"\b(?:side|page|s\.)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?\s*$|\b\d+\s*(?:af|of|/)\s*\d+\s*$", re.I)
+
+
 def _norm_key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+    """Digits count only where they are a page number, so `Side 3` matches `Side 4` but body lines stay apart."""
+    text = " ".join(text.split()).lower()
+    return re.sub(r"\d+", "#", text) if _PAGE_WORD.search(text) else text
 
 
 def running_lines(pages: list[list[Line]]) -> set[tuple[int, int]]:

@@ -260,7 +260,7 @@ def colon_list_goals(lines: list[DocLine]) -> list[Goal]:
         text = line.text.strip()
         m = re.match(r"^(?:Mål\s+)?(\d{1,2}(?:\.\d{1,2})?)\s*:\s+(\S.+)$", text)
         if not m:
-            if _is_heading_like(text) and len(text) < 40 and not after_goal:
+            if _is_heading_like(text) and len(text) < 40 and not (after_goal and text.lower().startswith("se")):
                 heading = text
             after_goal = False
             continue
@@ -376,8 +376,9 @@ def prose_goals(lines: list[DocLine]) -> list[Goal]:
     v = vocab()
     goals: list[Goal] = []
     base = lines[0].start if lines else 0
-    all_sentences = [s for p in paragraphs(lines) for s in sentences(p)]
-    for n, sentence in enumerate(all_sentences):
+    para_sentences = [sentences(p) for p in paragraphs(lines)]
+    all_sentences = [(pi, si, s) for pi, ps in enumerate(para_sentences) for si, s in enumerate(ps)]
+    for n, (pi, si, sentence) in enumerate(all_sentences):
         found: list[tuple[str, str]] = []
         for rx in v["prose_res"]:
             for m in rx.finditer(sentence):
@@ -385,21 +386,34 @@ def prose_goals(lines: list[DocLine]) -> list[Goal]:
         if not found:
             continue
         if n + 1 < len(all_sentences):
-            f = v["followup_re"].match(all_sentences[n + 1])
+            f = v["followup_re"].match(all_sentences[n + 1][2])
             if f:
-                found += [(_clean(p), all_sentences[n + 1])
+                found += [(_clean(p), all_sentences[n + 1][2])
                           for p in re.split(r",?\s+samt\s+at\s+|,\s+og\s+at\s+", f.group("text"))]
+        status, verdict_sentence = _followup_in_paragraph(para_sentences[pi][si + 1:])
         for goal_text, clause in found:
             goal_text = goal_text.rstrip(",;")
             if len(goal_text) < 15:
                 continue
-            verdict, expectation = normalise_verdict(clause if re.search(r"nået|opfyld", clause) else None)
+            judged = clause if re.search(r"nået|opfyld", clause) else verdict_sentence
+            verdict, expectation = normalise_verdict(judged)
             goals.append(Goal(text=goal_text, verdict=verdict, expectation=expectation,
-                              verdict_text=clause if verdict is not Verdict.none else None,
-                              figures=_figures(goal_text, "target"), confidence=0.5,
+                              status_text=status if verdict_sentence and judged is verdict_sentence else None,
+                              verdict_text=judged if verdict is not Verdict.none else None,
+                              figures=_figures(goal_text, "target") + _figures(status, "observed"), confidence=0.5,
                               confidence_reasons=["goal found in prose"], layout="prose",
                               page=lines[0].page if lines else None, start=base, end=lines[-1].end if lines else base))
     return _merge_duplicates(goals)
+
+
+def _followup_in_paragraph(rest: list[str]) -> tuple[str | None, str | None]:
+    """Status sentences and the verdict sentence that close a prose goal's paragraph."""
+    for k, sentence in enumerate(rest):
+        if vocab()["prose_res"][2].search(sentence) or vocab()["prose_res"][0].search(sentence):
+            return None, None  # the next goal starts before any verdict
+        if re.match(r"^(?:Målet|Målsætningen|Det\s+er|Dermed|Samlet)\b", sentence) and classify_clause(sentence):
+            return (" ".join(rest[:k]) or None), sentence
+    return None, None
 
 
 def _figure_key(goal: Goal) -> tuple[str, ...]:

@@ -59,16 +59,15 @@ def _walk(node: Node, lines: list[Line]) -> None:
             continue
         if tag == "tr":
             cells = []
-            for cell in child.iter():
+            for cell in child.traverse():
                 if cell.tag in ("td", "th"):
                     cells.append(" ".join(cell.text(separator=" ").split()))
-            cells = [c for c in cells]
             while cells and not cells[-1]:
                 cells.pop()
             if any(cells):
                 lines.append(Line(text="\t".join(cells), page=1, cells=tuple(cells)))
             continue
-        has_block = any(c.tag in _BLOCKS for c in child.iter())
+        has_block = any(c.tag in _BLOCKS for n, c in enumerate(child.traverse()) if n)
         if tag in _BLOCKS and not has_block:
             parts: list[tuple[str, bool, bool]] = []
             _inline_text(child, parts, tag in ("b", "strong"), tag in ("i", "em"))
