@@ -21,7 +21,6 @@ from parsers.extract.verdicts import classify_clause, normalise_verdict
 PATTERNS = Path(__file__).resolve().parent.parent / "patterns" / "goals.yaml"
 _DASH = re.compile(r"^\s*[–—-]\s*")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣*-]|\d{1,2}[.)]|[a-z][.)])\s+")
-_SUMMARY = re.compile(r"^\W*(\d{1,3})\s+(?:af\s+\w+\s+)?mål\s+(?P<rest>(?:er|blev|har|kan)\b.*)$", re.I)
 
 
 @cache
@@ -433,25 +432,29 @@ def _merge_duplicates(goals: list[Goal]) -> list[Goal]:
     return kept
 
 
+_SUMMARY_COUNT = re.compile(
+    r"(?<![\d.,])(?P<n>\d{1,3})\s+(?:af\s+(?:de\s+)?\w+\s+)?mål\s+(?P<rest>(?:er|blev|har|kan|vurderes|forventes)\b(?:(?!\s\d{1,3}\s+mål\b)[^,.;:])*)",
+    re.I)
+
+
 def declared_summaries(lines: list[DocLine], item: str | None, plan_year: int | None) -> list[DeclaredSummary]:
+    """Counts the item states about its own goals ("8 mål er nået", "3 mål er nået, 2 mål er ikke nået …")."""
     counts: dict[str, int] = {}
     texts: list[str] = []
-    start = end = None
-    for line in lines:
-        m = _SUMMARY.match(line.text.strip())
-        if not m:
-            continue
-        verdict = classify_clause("Målet " + m.group("rest")) or classify_clause(m.group("rest"))
-        if verdict is None:
-            continue
-        counts[verdict.value] = counts.get(verdict.value, 0) + int(m.group(1))
-        texts.append(line.text.strip())
-        start = line.start if start is None else start
-        end = line.end
-    if len(counts) < 2 and sum(counts.values()) < 2:
+    for para in paragraphs(lines):
+        for m in _SUMMARY_COUNT.finditer(para):
+            before = para[max(0, m.start() - 12):m.start()].lower()
+            if re.search(r"(?:ud\s+)?af\s+(?:de\s+)?$", before):
+                continue  # "ud af de 24 mål er 11 mål ikke nået": 24 is the total, not a verdict count
+            rest = re.split(r"\s+og\s+\d", m.group("rest"))[0]
+            verdict = classify_clause("Målet " + rest) or classify_clause(rest)
+            if verdict is None:
+                continue
+            counts[verdict.value] = counts.get(verdict.value, 0) + int(m.group("n"))
+            texts.append(_clean(m.group(0)))
+    if sum(counts.values()) < 2:
         return []
-    return [DeclaredSummary(agenda_item=item, plan_year=plan_year, counts=counts, text="\n".join(texts),
-                            start=start, end=end)]
+    return [DeclaredSummary(agenda_item=item, plan_year=plan_year, counts=counts, text="\n".join(texts))]
 
 
 def _item_goals(lines: list[DocLine], item: AgendaItem | None) -> tuple[list[Goal], list[DeclaredSummary]]:
@@ -475,7 +478,9 @@ def _item_goals(lines: list[DocLine], item: AgendaItem | None) -> tuple[list[Goa
             if g.layout == "table" and (s.plan_year is None or g.plan_year in (None, s.plan_year)):
                 extracted[g.verdict.value] = extracted.get(g.verdict.value, 0) + 1
         s.extracted = extracted
-        s.mismatch = bool(extracted) and extracted != s.counts
+        # a dropped goal has left the plan, so the item's own count no longer includes it
+        compared = {k: v for k, v in extracted.items() if k != Verdict.dropped.value or k in s.counts}
+        s.mismatch = bool(extracted) and compared != s.counts
         if s.mismatch:
             for g in goals:
                 if g.layout == "table":
