@@ -122,9 +122,9 @@ def ingest_file(engine: Engine, path: Path, force: bool = False, max_bytes: int 
                 if linked is not None and linked.document_id == current.id:
                     return FileResult(key, "unchanged", "", sha, current.pages,
                                       seconds=time.perf_counter() - start)
-                with session.begin():
-                    attach_path(session, current, key, path.name)
-                    record_outcome(session, key, sha, size, "ok", "")
+                attach_path(session, current, key, path.name)
+                record_outcome(session, key, sha, size, "ok", "")
+                session.commit()
                 return FileResult(key, "unchanged", "same content already stored under another name", sha,
                                   current.pages, seconds=time.perf_counter() - start)
             previous = session.scalars(select(FileOutcomeRow).where(FileOutcomeRow.path == key)).first()

@@ -21,10 +21,11 @@ _WORD_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(_MONTHS) + r")\s+(\d{4})
 _TIME = re.compile(r"\bkl\.?\s*(\d{1,2})[:.](\d{2})\b|\b(\d{1,2}):(\d{2})(?::\d{2})?\b")
 _BODY_WORDS = r"(?:udvalg(?:et)?|råd(?:et)?|byråd|kommunalbestyrelse(?:n)?|bestyrelse(?:n)?|nævn(?:et)?|forum|" \
               r"borgerrepræsentation(?:en)?|magistrat(?:en)?|udvalget)"
-_BODY_DATED = re.compile(r"^(?:REFERAT|DAGSORDEN)\s*[-–:]?\s*(?P<body>[A-ZÆØÅ].{2,80}?)\s+(?:d\.|den)\s+\d{1,2}[-./]", re.I)
+_BODY_DATED = re.compile(
+    r"^(?:REFERAT|DAGSORDEN)\s*[-–:]?\s*(?P<body>[A-ZÆØÅ].{2,80}?)\s+(?:d\.|den)\s+\d{1,2}[-./]", re.I)
 _BODY_WORD = re.compile(r"\b\w*" + _BODY_WORDS + r"\b", re.I)
-_DECISION_BODY = re.compile(r"Beslutning(?:er)?\s+(?:i|på)\s+(?P<body>.+?)\s+(?:den|d\.)\s+\d{1,2}[-./]\d{1,2}[-./]\d{2,4}",
-                            re.I)
+_DECISION_BODY = re.compile(
+    r"Beslutning(?:er)?\s+(?:i|på)\s+(?P<body>.+?)\s+(?:den|d\.)\s+\d{1,2}[-./]\d{1,2}[-./]\d{2,4}", re.I)
 _OWN_DECISION = re.compile(r"^(?P<body>.{3,80}?)s\s+beslutning\s+den\s+\d", re.I)
 _MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+Kommunes?\b")
 _LABEL = re.compile(r"^\s*(?:\*\*)?(?P<label>Mødedato|Dato|Mødested|Sted|Starttidspunkt|Mødedeltagere|Deltagere|"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from models.records import AgendaItem, DocLine, Document, Meeting, Section
+from models.records import AgendaItem, DocLine, Document, Section
 from parsers.profiles import (
     CASE_NUMBER,
     CLOSED,

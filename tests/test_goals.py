@@ -71,7 +71,8 @@ def test_line_broken_table_with_wrapped_title() -> None:
         "Opfølgning på lokale mål i Beskæftigelsesplan 2024\nFlere med handicap i job\n"
         "Mål 5.2 – Ansættelser på særlige vilkår\nmed Norddjurs Kommune som arbejdsgi-\nver\n"
         "At Arbejdsmarkedsafdelingen understøtter, at flere bliver ansat\n"
-        "Status I maj 2024 var der 163 fleksjobansatte\nMålopfyldelse Målet er endnu ikke nået ved denne opfølg-\nning\n")
+        "Status I maj 2024 var der 163 fleksjobansatte\n"
+        "Målopfyldelse Målet er endnu ikke nået ved denne opfølg-\nning\n")
     (goal,) = goals
     assert goal.title == "Ansættelser på særlige vilkår med Norddjurs Kommune som arbejdsgiver"
     assert goal.text == "At Arbejdsmarkedsafdelingen understøtter, at flere bliver ansat"

@@ -26,7 +26,8 @@ def test_firstagenda_profile_on_aarhus() -> None:
     doc, profile, items = _split(corpus_path("pdf-real", "aarhus_byraad_2025-08-27.pdf"))
     assert profile == "firstagenda"
     assert [i.number for i in items] == [str(n) for n in range(1, 22)]
-    assert items[1].title == "Svar på forslag fra DD om principbeslutning om at sikre Havnens Perles fremtid på Aarhus Ø"
+    assert items[1].title == ("Svar på forslag fra DD om principbeslutning om at sikre Havnens Perles fremtid "
+                              "på Aarhus Ø")
     assert items[6].title.endswith("ny 2030-fremskrivning")
     assert items[1].case_number == "EMN-2025-003383"
     assert items[20].title == "Lukket: Køb af landbrugsejendom" and items[20].closed
