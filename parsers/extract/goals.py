@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from models.records import AgendaItem, DeclaredSummary, DocLine, Document, Figure, Goal, Verdict
+from parsers.extract.nlp import analyse
 from parsers.extract.verdicts import classify_clause, normalise_verdict
 
 PATTERNS = Path(__file__).resolve().parent.parent / "patterns" / "goals.yaml"
@@ -397,12 +398,53 @@ def prose_goals(lines: list[DocLine]) -> list[Goal]:
             judged = clause if re.search(r"nået|opfyld", clause) else verdict_sentence
             verdict, expectation = normalise_verdict(judged)
             goals.append(Goal(text=goal_text, verdict=verdict, expectation=expectation,
-                              status_text=status if verdict_sentence and judged is verdict_sentence else None,
+                              status_text=(status or (judged if re.search(r"\d", judged) else None))
+                              if verdict_sentence and judged is verdict_sentence else None,
                               verdict_text=judged if verdict is not Verdict.none else None,
                               figures=_figures(goal_text, "target") + _figures(status, "observed"), confidence=0.5,
                               confidence_reasons=["goal found in prose"], layout="prose",
                               page=lines[0].page if lines else None, start=base, end=lines[-1].end if lines else base))
+    known = " ".join(g.text.lower() for g in goals)
+    for goal in cue_goals(lines):
+        if goal.text.lower()[:40] not in known and not any(g.text.lower()[:40] in goal.text.lower() for g in goals):
+            goals.append(goal)
     return _merge_duplicates(goals)
+
+
+def cue_goals(lines: list[DocLine]) -> list[Goal]:
+    """Sentences with a target cue (`skal`, `forventes`, `Målet er, at`) or in italics, closed by a verdict.
+
+    spaCy marks the cues and verdict sentences; a goal needs both, in one paragraph, so ordinary
+    prose that merely says what "skal" happen is left alone.
+    """
+    goals: list[Goal] = []
+    italic_text = " ".join(ln.text.strip() for ln in lines if ln.italic)
+    for para in paragraphs(lines):
+        if not re.search(r"nå|opfyld|tidligt|muligt|udgå", para, re.I):
+            continue
+        analysed = analyse(para)
+        for k, (sentence, cues, is_verdict) in enumerate(analysed):
+            italic = bool(italic_text) and sentence[:30] in italic_text
+            if is_verdict or not ({"TARGET_MODAL", "TARGET_NOUN"} & cues or italic):
+                continue
+            rest = analysed[k + 1:]
+            j = next((n for n, r in enumerate(rest) if r[2]), None)
+            if j is None or any({"TARGET_NOUN"} & r[1] for r in rest[:j]):
+                continue
+            verdict_sentence = rest[j][0]
+            verdict, expectation = normalise_verdict(verdict_sentence)
+            if verdict is Verdict.none:
+                continue
+            status = " ".join(r[0] for r in rest[:j]) or None
+            goals.append(Goal(text=sentence, status_text=status, verdict=verdict, expectation=expectation,
+                              verdict_text=verdict_sentence,
+                              figures=_figures(sentence, "target") + _figures(status, "observed"),
+                              confidence=0.45 if not italic else 0.55,
+                              confidence_reasons=["goal found in prose" + (" (italic)" if italic else "")],
+                              layout="prose", page=lines[0].page if lines else None,
+                              start=lines[0].start if lines else None, end=lines[-1].end if lines else None))
+            break  # one goal per paragraph: the first cue sentence before its verdict
+    return goals
 
 
 def _followup_in_paragraph(rest: list[str]) -> tuple[str | None, str | None]:
@@ -410,7 +452,9 @@ def _followup_in_paragraph(rest: list[str]) -> tuple[str | None, str | None]:
     for k, sentence in enumerate(rest):
         if vocab()["prose_res"][2].search(sentence) or vocab()["prose_res"][0].search(sentence):
             return None, None  # the next goal starts before any verdict
-        if re.match(r"^(?:Målet|Målsætningen|Det\s+er|Dermed|Samlet)\b", sentence) and classify_clause(sentence):
+        names_goal = re.match(r"^(?:Det\s+er|Dermed|Samlet)\b", sentence) or \
+            re.search(r"\bmål(?:et|sætningen)\b", sentence, re.I)
+        if names_goal and classify_clause(sentence):
             return (" ".join(rest[:k]) or None), sentence
     return None, None
 

@@ -1,0 +1,78 @@
+"""spaCy for sentence-level cues: a blank Danish pipeline with rule components, nothing downloaded.
+
+`spacy.blank("da")` gives Danish tokenisation (with its abbreviation exceptions); a
+sentencizer splits sentences; two Matcher components mark goal cues (`skal`, `forventes`,
+`Målet er, at`, `mindst 80 %`) and verdict sentences (`Målet er ikke nået`, `Det er for tidligt`)
+in their inflections. Patterns live in `parsers/patterns/*.jsonl`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+PATTERNS = Path(__file__).resolve().parent.parent / "patterns"
+
+
+def _load(name: str) -> list[dict]:
+    lines = (PATTERNS / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+class _SpanMatcher:
+    """Adds the matches of token patterns as a span group on the doc."""
+
+    def __init__(self, nlp: Language, group: str, patterns_file: str) -> None:
+        self.group = group
+        self.matcher = Matcher(nlp.vocab)
+        for n, entry in enumerate(_load(patterns_file)):
+            self.matcher.add(f"{entry['label']}_{n}", [entry["pattern"]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            label = doc.vocab.strings[match_id].rsplit("_", 1)[0]
+            spans.append(Span(doc, start, end, label=label))
+        doc.spans[self.group] = spans
+        return doc
+
+
+@Language.factory("maalspor_goal_cues", default_config={"patterns_file": "goal_cues.jsonl"})
+def make_goal_cues(nlp: Language, name: str, patterns_file: str) -> _SpanMatcher:
+    return _SpanMatcher(nlp, "goal_cues", patterns_file)
+
+
+@Language.factory("maalspor_verdicts", default_config={"patterns_file": "verdict_tokens.jsonl"})
+def make_verdicts(nlp: Language, name: str, patterns_file: str) -> _SpanMatcher:
+    return _SpanMatcher(nlp, "verdicts", patterns_file)
+
+
+@cache
+def get_nlp() -> Language:
+    nlp = spacy.blank("da")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("maalspor_goal_cues")
+    nlp.add_pipe("maalspor_verdicts")
+    return nlp
+
+
+def cue_labels(sent: Span) -> set[str]:
+    doc = sent.doc
+    return {s.label_ for s in doc.spans.get("goal_cues", []) if s.start >= sent.start and s.end <= sent.end}
+
+
+def is_verdict_sentence(sent: Span) -> bool:
+    doc = sent.doc
+    return any(s.start >= sent.start and s.end <= sent.end for s in doc.spans.get("verdicts", []))
+
+
+def analyse(text: str) -> list[tuple[str, set[str], bool]]:
+    """Each sentence with its goal-cue labels and whether it states a verdict."""
+    doc = get_nlp()(text)
+    return [(sent.text.strip(), cue_labels(sent), is_verdict_sentence(sent)) for sent in doc.sents if sent.text.strip()]
