@@ -109,7 +109,10 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
             break
     counts = Counter(m.group(1) for m in _MUNICIPALITY.finditer(doc.text))
     if counts:
-        meeting.municipality = counts.most_common(1)[0][0]
+        name = counts.most_common(1)[0][0]
+        if name.endswith("s") and re.search(rf"\b{re.escape(name[:-1])}\b", doc.text):
+            name = name[:-1]  # "Københavns Kommune" is København's
+        meeting.municipality = name
     elif meeting.body:
         c = _CITY_BODY.match(meeting.body)
         meeting.municipality = c.group(1) if c else None
