@@ -153,7 +153,7 @@ def table_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
         m = header_re.match(first)
         if m and (m.group("rest") or second or True):
             close()
-            rest = _clean(m.group("rest") or "")
+            rest = _clean(m.group("rest") or "").lstrip(":. ")
             cur = _Block(m.group("id"), rest, line, len(cells) > 1)
             if second:
                 cur.text_parts.append(second)
@@ -249,6 +249,66 @@ def table_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
     return goals
 
 
+_COL_GOAL = re.compile(r"^(?:mål(?:sætning)?(?:en|et)?|delmål|indikator|målsætninger|politisk mål)$", re.I)
+_COL_STATUS = re.compile(r"^(?:status|resultat|aktuel status|opfølgning|måling)\b", re.I)
+_COL_VERDICT = re.compile(r"^(?:målopfyldelse|vurdering|målvurdering|opfyldt|opfyldelse|nået)\b", re.I)
+
+
+def _column(cells: list[str], cols: dict[str, int], key: str) -> str | None:
+    n = cols.get(key)
+    return cells[n] if n is not None and n < len(cells) and cells[n] else None
+
+
+def column_table_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
+    """Tables with a header row `Mål | Status | Målopfyldelse`: one goal per row, columns by header."""
+    goals: list[Goal] = []
+    plan, plan_year = find_plan(item_title)
+    cols: dict[str, int] | None = None
+    theme: str | None = None
+    for line in lines:
+        if not line.is_table_row and "\t" not in line.text:
+            cols = None if line.text.strip() else cols
+            continue
+        cells = [c.strip() for c in line.text.split("\t")]
+        found = {}
+        for n, cell in enumerate(cells):
+            if _COL_GOAL.match(cell):
+                found.setdefault("goal", n)
+            elif _COL_STATUS.match(cell):
+                found.setdefault("status", n)
+            elif _COL_VERDICT.match(cell):
+                found.setdefault("verdict", n)
+        if "goal" in found and ("status" in found or "verdict" in found):
+            cols = found
+            continue
+        if cols is None:
+            continue
+        filled = [c for c in cells if c]
+        if len(filled) == 1 and cells[0]:
+            theme = cells[0]  # a heading row spanning the table
+            continue
+        text = _column(cells, cols, "goal")
+        if not text:
+            continue
+        goal_id = None
+        m = re.match(r"^(?:Mål\s+)?(\d{1,2}(?:\.\d{1,2}){0,3})[.:)]?\s+(.+)$", text)
+        if m:
+            goal_id, text = m.group(1), m.group(2)
+        elif cols["goal"] > 0 and re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?", cells[0]):
+            goal_id = cells[0].rstrip(".")
+        status, verdict_text = _column(cells, cols, "status"), _column(cells, cols, "verdict")
+        verdict, expectation = normalise_verdict(verdict_text)
+        if verdict is Verdict.none and status and not verdict_text:
+            verdict, expectation = normalise_verdict(status)
+        reasons = ["verdict phrase not recognised"] if verdict_text and verdict is Verdict.none else []
+        goals.append(Goal(plan=plan, plan_year=plan_year, goal_id=goal_id, theme=theme, text=_clean(text),
+                          status_text=status, verdict=verdict, verdict_text=verdict_text, expectation=expectation,
+                          figures=_figures(text, "target") + _figures(status, "observed"),
+                          confidence=0.9 - 0.4 * bool(reasons), confidence_reasons=reasons, layout="table",
+                          page=line.page, start=line.start, end=line.end))
+    return goals
+
+
 def colon_list_goals(lines: list[DocLine]) -> list[Goal]:
     """`Mål 10: …` with indicators `10.1: …`, each maybe followed by a status line."""
     goals: list[Goal] = []
@@ -291,7 +351,13 @@ def list_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
     intro_verdict: tuple[Verdict, str | None] = (Verdict.none, None)
     theme: str | None = None
     in_list = False
-    for line in content:
+    def list_follows(k: int) -> bool:
+        """The list starts right after the intro, or after one heading line."""
+        nxt = [ln.text.strip() for ln in content[k + 1:k + 3]]
+        return bool(nxt) and (bool(_BULLET.match(nxt[0])) or (
+            len(nxt) > 1 and _is_heading_like(nxt[0]) and bool(_BULLET.match(nxt[1]))))
+
+    for k, line in enumerate(content):
         text = line.text.strip()
         bullet = _BULLET.match(text)
         if bullet:
@@ -299,9 +365,9 @@ def list_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
                 continue
             body = _clean(text[bullet.end():])
             number = re.match(r"^\s*(\d{1,2})[.)]", text)
-            if body.endswith(":") or len(body) < 12 or len(body) > 300:
-                continue
-            body = re.sub(r"\s*\((?:Hvis|hvis|jf\.|se)\b.*\)\s*$", "", body)
+            if body.endswith(":") or len(body) < 12 or len(body) > 300 or body.lower().startswith("at "):
+                in_list = True
+                continue  # a sub-intro, a fragment, or an "at …" recommendation point
             in_list = True
             verdict, vtext = intro_verdict
             plan, year = find_plan(intro.text, item_title)
@@ -311,27 +377,30 @@ def list_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
                               confidence_reasons=["goal found in a list, not a follow-up table"], layout="list",
                               page=line.page, start=line.start, end=line.end))
             continue
+        if goals and in_list and text[:1].islower() and goals[-1].end == content[k - 1].end:
+            goals[-1].text = _clean(f"{goals[-1].text} {text}")  # the bullet's text wrapped onto this line
+            goals[-1].end = line.end
+            continue
         last_sentence = re.split(r"(?<=[.!?])\s+", text)[-1]
         names_goals = (bool(v["intro_re"].search(last_sentence)) and not v["intro_not_re"].search(last_sentence)) or (
             bool(re.search(r"\b(?:nedenstående|følgende)\s+(?:[\wæøå]+\s+)?mål", text, re.I)))
-        if names_goals and (text.endswith(":") or _is_heading_like(text) or
-                            re.search(r"\b(?:følgende|nedenstående|disse|de\s+\d+|fire|fem|to|tre)\b", text, re.I)):
-            if intro is not None and _is_heading_like(text) and not text.endswith(":") and \
-                    intro_verdict[0] is not Verdict.none:
-                theme = _clean(text)  # a sub-heading under an intro that already gave the verdict
-                continue
+        if intro is not None and _is_heading_like(text) and len(text) < 90 and list_follows(k) and \
+                (in_list or content[k - 1] is intro):
+            theme = _clean(text)  # a sub-heading inside the list of goals
+            continue
+        if names_goals and list_follows(k):
             intro = line
             theme = None
             in_list = False
             verdict = classify_clause(text)
             intro_verdict = (verdict, _clean(text)) if verdict else (Verdict.none, None)
             continue
-        if intro is not None and in_list and _is_heading_like(text) and len(text) < 90:
-            theme = _clean(text)
-            continue
-        if intro is not None and (in_list or len(text) > 160):
-            intro = None if not _is_heading_like(text) else intro
-            in_list = False if intro is None else in_list
+        if intro is not None and list_follows(k - 1) and k and content[k - 1] is intro:
+            continue  # the one heading between intro and list
+        intro = None
+        in_list = False
+    for goal in goals:
+        goal.text = re.sub(r"\s*\((?:Hvis|hvis|jf\.|se)\b.*\)\s*$", "", goal.text)
     return goals
 
 
@@ -503,7 +572,7 @@ def declared_summaries(lines: list[DocLine], item: str | None, plan_year: int | 
 
 def _item_goals(lines: list[DocLine], item: AgendaItem | None) -> tuple[list[Goal], list[DeclaredSummary]]:
     title = item.title if item else None
-    goals = table_goals(lines, title)
+    goals = table_goals(lines, title) or column_table_goals(lines, title)
     if not goals:
         goals = colon_list_goals(lines)
     if not goals:
