@@ -78,3 +78,17 @@ def test_cli_export_and_goals_view(tmp_path: Path) -> None:
     assert {"plan", "plan_year", "goal_id", "verdict", "confidence", "figure_1_value"} <= set(header)
     view = runner.invoke(app, ["goals", "--db", db, "--municipality", "Norddjurs", "--year", "2024"])
     assert "MISMATCH" in view.stdout and "Fokusmål samtaler" in view.stdout
+
+
+def test_views_answer_the_analysts_question(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    ingest_paths(engine, [corpus_path("text", "norddjurs_beskaeftigelsesraad_2024-08-29.txt")])
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT municipality, plan_year, goal_id, verdict, agenda_item FROM v_goals "
+            "WHERE municipality = 'Norddjurs' AND title LIKE '%samtaler%'")).fetchall()
+        assert [tuple(r) for r in rows] == [("Norddjurs", 2024, "1.2", "met", "4")]
+        mismatches = conn.execute(text("SELECT agenda_item, plan_year FROM v_summary_mismatches")).fetchall()
+        assert [tuple(r) for r in mismatches] == [("4", 2024)]
+        items = conn.execute(text("SELECT COUNT(*) FROM v_agenda_items")).scalar()
+        assert items == 7
