@@ -35,6 +35,12 @@ def _goals(text: str):  # type: ignore[no-untyped-def]
     ("Målet er ikke nået, men forventes opfyldt i 2025.", Verdict.not_met, Verdict.expected_met),
     ("Se, hvordan det går (afventer data)", Verdict.not_measurable, None),
     ("Status følger i næste kvartal.", Verdict.none, None),
+    ("Målet vurderes nået.", Verdict.met, None),
+    ("Målet vurderes ikke at blive nået.", Verdict.expected_not_met, None),
+    ("Målet er overopfyldt.", Verdict.met, None),
+    ("Målet nås ikke i år.", Verdict.not_met, None),
+    ("Målet er næsten nået.", Verdict.partly_met, None),
+    ("Data foreligger endnu ikke.", Verdict.too_early, None),
 ])
 def test_verdict_phrases(phrase: str, verdict: Verdict, expectation: Verdict | None) -> None:
     assert normalise_verdict(phrase) == (verdict, expectation)
@@ -134,3 +140,23 @@ def test_demo_minutes_plant_a_mismatch() -> None:
     assert wrapped.title == "Ansættelser på særlige vilkår med Eksempel Kommune som arbejdsgiver"
     (summary,) = parsed.summaries
     assert summary.mismatch and summary.counts["met"] == 3 and summary.extracted["met"] == 2
+
+
+def test_column_table_with_header_row() -> None:
+    goals, _ = _goals(
+        "Opfølgning på Sundhedspolitik 2022\nMål\tStatus\tMålopfyldelse\n"
+        "1. Flere borgere skal være røgfri\tAndelen af rygere er faldet til 14 %\tDelvist opfyldt\n"
+        "2. Mindst 60 % skal være fysisk aktive\tI 2022 var 58 % aktive\tIkke nået\n"
+        "3. Ventetiden på genoptræning skal være under 2 uger\tVentetiden var 9 dage\tGrøn\n")
+    assert [(g.goal_id, g.verdict) for g in goals] == [
+        ("1", Verdict.partly_met), ("2", Verdict.not_met), ("3", Verdict.met)]
+    assert goals[1].text == "Mindst 60 % skal være fysisk aktive"
+    assert goals[1].status_text == "I 2022 var 58 % aktive"
+
+
+def test_label_rows_without_goal_ids() -> None:
+    goals, _ = _goals("Mål: Ventetiden på genoptræning skal under 14 dage\nStatus: 11 dage i 2024\n"
+                      "Forventet målopfyldelse: Målet forventes nået\n")
+    (goal,) = goals
+    assert goal.goal_id is None and goal.text == "Ventetiden på genoptræning skal under 14 dage"
+    assert goal.status_text == "11 dage i 2024" and goal.verdict is Verdict.expected_met
