@@ -104,11 +104,36 @@ def _numbered_chain(found: list[tuple[int, str, str]]) -> list[tuple[int, str, s
     return [found[k] for k in longest]
 
 
+def _bare_headings(lines: list[DocLine]) -> list[tuple[int, str, str]]:
+    """Unnumbered item headings: a short heading line whose next line is a case number.
+
+    Numbers are given in reading order, since the source prints none.
+    """
+    found: list[tuple[int, str, str]] = []
+    for i, line in enumerate(lines):
+        text = _plain(line.text)
+        if not text or len(text) > 150 or text.endswith((".", ":", ",")) or line.is_table_row:
+            continue
+        if section_kind(text) or _case_number(text) or not text[:1].isupper():
+            continue
+        following = _next_content(lines, i, 1)
+        if not following:
+            continue
+        nxt = lines[following[0]].text.strip()
+        m = CASE_NUMBER.match(nxt) or re.match(r"^(?:Sagsnr|Sags\s*nr|Journalnr|J\.\s*nr)\.?", nxt, re.I)
+        if m and len(nxt) < 80:
+            found.append((i, str(len(found) + 1), text))
+    return found
+
+
 def choose_profile(lines: list[DocLine]) -> tuple[str, list[tuple[int, str, str]]]:
     for profile in PROFILES:
         hits = _candidates(lines, profile)
         if len(hits) >= profile.min_hits:
             return profile.name, hits
+    bare = _bare_headings(lines)
+    if len(bare) >= 2:
+        return "generic", bare
     return "generic", []
 
 

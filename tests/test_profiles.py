@@ -99,3 +99,18 @@ def test_section_headings() -> None:
     assert section_kind("### **Beslutning**") == "decision"
     assert section_kind("Økonomiske konsekvenser") == "economy"
     assert section_kind("Beslutningen blev truffet efter en lang drøftelse af sagen.") is None
+
+
+def test_generic_profile_finds_unnumbered_headings_with_case_numbers() -> None:
+    doc = _text_doc("Referat\nGodkendelse af dagsorden\nSagsnr.: 2024-0017\nBeslutning\nGodkendt.\n\n"
+                    "Ny skolestruktur\nSagsnr.: 2024-0018\nSagsfremstilling\nDer er fire skoler.\n")
+    profile, items = split_items(doc)
+    assert profile == "generic"
+    assert [(i.number, i.title, i.case_number) for i in items] == [
+        ("1", "Godkendelse af dagsorden", "2024-0017"), ("2", "Ny skolestruktur", "2024-0018")]
+
+
+def test_punkt_plain_profile() -> None:
+    doc = _text_doc("Punkt 3 Beskæftigelsesplan 2022\n\nBeslutningstema\nÆndringer til planen\nBeslutning\nGodkendt\n")
+    profile, items = split_items(doc)
+    assert profile == "punkt_plain" and [(i.number, i.title) for i in items] == [("3", "Beskæftigelsesplan 2022")]
