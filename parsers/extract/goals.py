@@ -61,8 +61,10 @@ def find_plan(*texts: str | None) -> tuple[str | None, int | None]:
         if m:
             plan = m.group("plan")
             plan = plan[:1].upper() + plan[1:]
-            if plan.lower().endswith("planen") or plan.lower().endswith("en"):
-                plan = plan[:-2] if plan.lower().endswith("planen") else plan
+            for suffix in ("ene", "en"):
+                if plan.lower().endswith(suffix) and len(plan) > len(suffix) + 3:
+                    plan = plan[: -len(suffix)]
+                    break
             return f"{plan} {m.group('year')}", int(m.group("year"))
     return None, None
 
@@ -466,7 +468,8 @@ def prose_goals(lines: list[DocLine]) -> list[Goal]:
                 continue
             judged = clause if re.search(r"nået|opfyld", clause) else verdict_sentence
             verdict, expectation = normalise_verdict(judged)
-            goals.append(Goal(text=goal_text, verdict=verdict, expectation=expectation,
+            plan, plan_year = find_plan(goal_text, clause)
+            goals.append(Goal(text=goal_text, verdict=verdict, expectation=expectation, plan=plan, plan_year=plan_year,
                               status_text=(status or (judged if re.search(r"\d", judged) else None))
                               if verdict_sentence and judged is verdict_sentence else None,
                               verdict_text=judged if verdict is not Verdict.none else None,
