@@ -8,8 +8,8 @@ invented; only the *layouts* imitate what the parsers meet in the wild:
   footer, table of contents with dotted leaders, "Punkt N: titel", case numbers, the usual
   Resumé/Indstilling/Beslutning/... sections, a closed item, and a ruled goal follow-up table
   whose declared summary deliberately disagrees with the table in the 2024 edition);
-* a prose status note (.txt), Markdown-like minutes (.md) and eDoc-like HTML minutes, which are
-  kept verbatim in scripts/demo_sources/ and copied.
+* a prose status note (.txt), Markdown-like minutes (.md) and eDoc-like HTML minutes, written by
+  hand and kept directly in data/raw/ (they are their own source; this script leaves them alone).
 
 The PDFs are rendered with fpdf2 and the DejaVu fonts, with fixed metadata and creation dates,
 so rerunning the script gives byte-identical files and git only shows real content changes.
@@ -31,19 +31,11 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = Path(__file__).resolve().parent / "demo_sources"
 DEFAULT_OUT = ROOT / "data" / "raw"
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 FONT = "DejaVu"
-
-# Copied byte-for-byte (after newline normalisation) from scripts/demo_sources/.
-COPIED_SOURCES = (
-    "eksempel_statusnotat_ungeindsats_2024.txt",
-    "eksempel_aeldreudvalget_2025-02-04.md",
-    "eksempel_kommunalbestyrelsen_2025-01-28.html",
-)
 
 MONTHS = (
     "januar", "februar", "marts", "april", "maj", "juni",
@@ -730,12 +722,6 @@ def build_pdf(meeting: Meeting, fonts: dict[str, Path]) -> bytes:
     return bytes(pdf.output())
 
 
-def copy_source(name: str) -> bytes:
-    """Demo sources are stored as UTF-8 with LF; normalise in case an editor changed that."""
-    text = (SOURCES / name).read_text(encoding="utf-8")
-    return text.replace("\r\n", "\n").encode("utf-8")
-
-
 def write(out: Path, name: str, data: bytes) -> None:
     """Write only when content changed, so file mtimes stay put on a no-op rerun."""
     path = out / name
@@ -753,8 +739,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for meeting in MEETINGS:
         write(out, meeting.filename, build_pdf(meeting, fonts))
-    for name in COPIED_SOURCES:
-        write(out, name, copy_source(name))
     return 0
 
 
