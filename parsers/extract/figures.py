@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -38,8 +38,7 @@ PATTERNS_FILE = Path(__file__).resolve().parent.parent / "patterns" / "figures.y
 # ("12,7\n%"). A tab is a table-cell boundary, so it never joins a number to a unit.
 _WS = r"[ \u00a0\u202f\r\n]"
 _MINUSES = "-\u2212"  # for `in` tests
-_DASHES = "-\u2013"
-# the same, escaped for use inside a regex character class
+# minus and dash, escaped for use inside a regex character class
 _MINUS_CLASS = r"\-\u2212"
 _DASH_CLASS = r"\-\u2013"
 
@@ -60,6 +59,8 @@ _DASH_CHAIN = re.compile(rf"(?:[{_DASH_CLASS}]\d(?:[\d.,]*\d)?)+")
 # "9. eller", "1. kvartal", "19. december": a number followed by a dot and a lower-case word or
 # another number is an ordinal or a date, never a quantity.
 _ORDINAL = re.compile(rf"\.{_WS}+(?:[^\W\d_A-ZÆØÅ]|\d)")
+# No figure or skipped chain is longer than this; bounds the look-back when checking overlaps.
+_MAX_SPAN = 200
 _TOKEN_STRIP_LEFT = "([{\"'“”‘’*<>"
 _TOKEN_STRIP_RIGHT = ",:;)]}\"'“”‘’*<>"
 
@@ -97,6 +98,8 @@ def _form_pattern(form: str) -> str:
     pattern = rf"{_WS}+".join(re.escape(part) for part in form.split())
     if form[0].isalnum():
         pattern = r"(?<!\w)" + pattern
+    elif form in ("<", ">", "≤", "≥"):
+        pattern = r"(?<![\w/\"'<>])" + pattern  # a comparison sign, not the end of "<b>"
     if form[-1].isalnum():
         pattern += r"(?!\w)"
     return pattern
@@ -190,9 +193,7 @@ def _vocab() -> _Vocab:
         re.IGNORECASE,
     )
     prefix_forms = [f for forms in data["prefix_units"].values() for f in forms]
-    prefix_unit_re = re.compile(
-        rf"(?P<pre>{_alternation(prefix_forms)}){_WS}+(?:på{_WS}+)?$", re.IGNORECASE
-    )
+    prefix_unit_re = re.compile(rf"(?P<pre>{_alternation(prefix_forms)}){_WS}+(?:på{_WS}+)?$", re.IGNORECASE)
     before_forms = [f for forms in data["comparisons_before"].values() for f in forms]
     duration_forms = [f for forms in data["comparisons_before_duration"].values() for f in forms]
     cmp_before_re = re.compile(
@@ -233,7 +234,7 @@ def _vocab() -> _Vocab:
         age_word_prefix=nf["age_word_prefix"],
         stopwords=frozenset(data["count_stopwords"]),
         months=frozenset(p["months"]) | frozenset(m.rstrip(".") for m in p["month_abbreviations"]),
-        abbreviations=frozenset(a.lower() for a in data["sentence_abbreviations"]),
+        abbreviations=frozenset(a.lower() for a in data["sentence_abbreviations"] + p["month_abbreviations"]),
         year_prepositions=frozenset(p["year_prepositions"]),
         suffix_re=suffix_re,
         cmp_after_re=cmp_after_re,
@@ -317,7 +318,7 @@ def _find_periods(text: str) -> list[_Span]:
             before = _tokens_before(text, m.start(), 1)
             if not before or before[-1] not in v.year_prepositions:
                 continue
-        periods.append(_Span(m.start(), m.end(), m.group()))
+        periods.append(_Span(m.start(), m.end(), " ".join(m.group().split())))
     return periods
 
 
@@ -356,11 +357,19 @@ def _enclosing(cuts: list[int], pos: int) -> tuple[int, int]:
     return cuts[i - 1], cuts[i] if i < len(cuts) else cuts[-1]
 
 
-def _attach_period(start: int, end: int, periods: list[_Span], cuts: tuple[list[int], list[int]]) -> str | None:
-    """The nearest period after the figure in its clause, else before it, else nearest in the sentence."""
+def _attach_period(
+    start: int, end: int, periods: list[_Span], starts: list[int], cuts: tuple[list[int], list[int]]
+) -> str | None:
+    """The nearest period after the figure in its clause, else before it, else nearest in the sentence.
+
+    "I 2023 var 11 % …; i 2024 skal 60 % … i 2027": a target's own year usually follows it, a
+    status figure's reference date usually opens the sentence, and a period in another sentence
+    belongs to another statement.
+    """
     s_start, s_end = _enclosing(cuts[0], start)
     c_start, c_end = _enclosing(cuts[1], start)
-    inside = [p for p in periods if p.start >= s_start and p.end <= s_end and (p.end <= start or p.start >= end)]
+    window = periods[bisect_left(starts, s_start) : bisect_left(starts, s_end)]
+    inside = [p for p in window if p.end <= s_end and (p.end <= start or p.start >= end)]
     after = [p for p in inside if p.start >= end and p.end <= c_end]
     if after:
         return min(after, key=lambda p: p.start).text
@@ -437,7 +446,9 @@ def _count_noun(text: str, pos: int) -> bool:
     m = v.noun_re.match(text, pos)
     if not m:
         return False
-    word = m.group("noun").lower().rstrip("-")
+    word = m.group("noun").lower()
+    if word.endswith("-") or len(word) < 2:
+        return False  # "sammenhæn-" hyphenated across a line, "t." an abbreviation: not a noun
     return not (
         word in v.stopwords
         or word.rstrip(".") in v.stopwords
@@ -457,21 +468,46 @@ class _Scanner:
         self.base = base_offset
         self.v = _vocab()
         self.periods = _find_periods(text)
+        self.period_starts = [p.start for p in self.periods]
         self.cuts = _cuts(text)
         self.figures: list[Figure] = []
-        self.taken: list[tuple[int, int]] = []  # spans no later number may start inside
+        self.taken: list[tuple[int, int]] = []  # sorted spans no later number may start inside
 
     # -- context helpers ---------------------------------------------------------------------
 
     def _masked(self, pos: int) -> bool:
-        return any(p.start <= pos < p.end for p in self.periods) or any(s <= pos < e for s, e in self.taken)
+        """Inside a period ("1. kvartal 2024") or a span already read as part of another figure."""
+        i = bisect_right(self.period_starts, pos) - 1
+        if i >= 0 and pos < self.periods[i].end:
+            return True
+        return self._overlaps(pos, pos + 1)
+
+    def _take(self, start: int, end: int) -> None:
+        insort(self.taken, (start, end))
+
+    def _overlaps(self, start: int, end: int) -> bool:
+        # Taken spans are short (a figure, a date chain), so only those starting shortly before
+        # `start` can reach it; looking back a bounded stretch keeps a long document linear.
+        i = bisect_left(self.taken, (end, 0))
+        while i > 0 and self.taken[i - 1][0] > start - _MAX_SPAN:
+            i -= 1
+            s, e = self.taken[i]
+            if s < end and start < e:
+                return True
+        return False
 
     def _is_reference(self, token: str) -> bool:
+        """After "Mål", "pkt.", "§", "lokalplan" a number names something; it does not count anything."""
         if token in self.v.reference_words:
             return True
         return token not in self.v.prefix_unit_of and token.endswith(self.v.reference_suffixes)
 
     def _comparison_before(self, pos: int, unit: str | None) -> tuple[str | None, int]:
+        """The comparison printed before `pos`, and where it starts (the age test looks behind it).
+
+        "senest"/"inden for" bound a duration ("senest seks uger") but not a share ("inden for
+        5 områder"), so those forms count only when the unit is a time unit.
+        """
         m = self.v.cmp_before_re.search(self.text, max(0, pos - 40), pos)
         if not m:
             return None, pos
@@ -483,6 +519,7 @@ class _Scanner:
         return None, pos
 
     def _is_age(self, pos: int, unit: str | None) -> bool:
+        """Age groups ("unge under 30 år", "i alderen 25 år") are not durations."""
         if unit not in ("years", None):
             return False
         return any(t in self.v.age_cues for t in _tokens_before(self.text, pos, 2))
@@ -495,13 +532,13 @@ class _Scanner:
                 unit=tail.unit,
                 scale=tail.scale,
                 comparison=comparison,
-                period=_attach_period(start, end, self.periods, self.cuts),
+                period=_attach_period(start, end, self.periods, self.period_starts, self.cuts),
                 role=self.role,
                 start=self.base + start,
                 end=self.base + end,
             )
         )
-        self.taken.append((start, end))
+        self._take(start, end)
 
     # -- numbers written with digits ---------------------------------------------------------
 
@@ -550,19 +587,24 @@ class _Scanner:
             word_before = _tokens_before(text, prefix.start(), 1)
             if word_before and self._is_reference(word_before[-1]):
                 return  # lokalplan nr. 411, sag nr. 28
-            self._prefixed_figure(prefix.start(), start, e, value, v.prefix_unit_of[_norm(prefix.group("pre"))])
+            self._prefixed_figure(
+                prefix.start(), start, e, value, v.prefix_unit_of[_norm(prefix.group("pre"))]
+            )
             return
-        if prev and self._is_reference(prev[-1]):
-            return  # Mål 10, pkt. 61, § 101, bilag 4-6
-
+        reference = bool(prev) and self._is_reference(prev[-1])
         chain = _DASH_CHAIN.match(text, e)
         if chain:
-            self._glued_range(start, e, value, chain)
+            if reference:
+                self._take(start, chain.end())
+            else:
+                self._glued_range(start, e, value, chain)
             return
 
         tail = _read_tail(text, e, year_like=year_like)
         if tail.skip:
             return
+        if reference and tail.unit in (None, "count"):
+            return  # Mål 10, pkt. 61, § 101, tabel 1 viser; but "landsplan 16,3 procent" is a figure
         if tail.unit is None and tail.scale is None:
             if self._spaced_range(start, e, value, prev):
                 return
@@ -585,7 +627,7 @@ class _Scanner:
 
     def _glued_range(self, start: int, e: int, low: Decimal, chain: re.Match[str]) -> None:
         """40-50 %, 0-26 uger; anything else dash-joined (dates, case numbers, age groups) is dropped."""
-        self.taken.append((start, chain.end()))
+        self._take(start, chain.end())
         parts = re.split(rf"[{_DASH_CLASS}]", chain.group())[1:]
         if len(parts) != 1:
             return  # 29-08-2024, 2012-20-1
@@ -595,6 +637,8 @@ class _Scanner:
             return
         if not (low < high and len(parts[0]) <= len(self.text[start:e].lstrip(_MINUSES)) + 1):
             return  # 2012-202935, 24-11
+        if all(re.fullmatch(r"(19|20)\d\d", x) for x in (self.text[start:e], parts[0])):
+            return  # overslagsårene 2019-2021
         tail = _read_tail(self.text, chain.end(), year_like=False)
         if tail.skip or tail.unit in (None, "years"):
             return  # 3-4 (table), 16-29 år, 30-64 årige
@@ -621,7 +665,7 @@ class _Scanner:
             return False  # 17 - 66-årig, 20 - 2. kvartal
         tail = _read_tail(self.text, b.end(), year_like=False)
         if tail.skip or tail.unit == "years":
-            self.taken.append((start, tail.end if tail.unit else b.end()))
+            self._take(start, tail.end if tail.unit else b.end())
             return True  # 20 til og med 25 år, 20 – 25 år: age groups
         if tail.unit is None:
             return False
@@ -646,7 +690,7 @@ class _Scanner:
 
     def scan_words(self) -> None:
         for m in self.v.number_word_re.finditer(self.text):
-            if self._masked(m.start()) or any(s < m.end() and m.start() < e for s, e in self.taken):
+            if self._masked(m.start()) or self._overlaps(m.start(), m.end()):
                 continue
             word = m.group().lower()
             article = word in self.v.article_words
