@@ -52,7 +52,29 @@ def make_engine(url: str | None = None, migrate: bool = True) -> Engine:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run migrations; on SQLite with foreign keys off while they run.
+
+    SQLite cannot alter a column in place, so Alembic's batch mode copies a table, drops the
+    old one and renames the copy. With foreign keys enforced that DROP would cascade-delete
+    every child row (meetings, items, goals). The pragma only takes effect outside a
+    transaction, so it is set before the migration transaction and checked after it.
+    """
     cfg = alembic_config(str(engine.url.render_as_string(hide_password=False)))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                conn.commit()
+                if broken:
+                    raise RuntimeError(f"migration left {len(broken)} rows pointing at missing parents: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
