@@ -9,9 +9,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ingest import ocr as ocr_tool
 from ingest import pipeline, queries
 from models.db import database_url, make_engine, upgrade
 
@@ -44,19 +46,38 @@ def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (recursive).")] = None,
     db: DbOption = None,
     force: Annotated[bool, typer.Option(help="Re-parse even unchanged files.")] = False,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Retry files that failed before.")] = False,
-    max_mb: Annotated[int, typer.Option(help="Refuse files larger than this many MB.")] = 500,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Read again every file whose last "
+                                               "ingest failed (and any PATHS given).")] = False,
+    ocr: Annotated[bool, typer.Option("--ocr", help="OCR scanned PDFs with OCRmyPDF (the `ocr` extra or "
+                                      "Debian's ocrmypdf, plus tesseract-ocr-dan).")] = False,
+    max_mb: Annotated[int, typer.Option(min=1, help="Refuse files larger than this many MB.")] = 500,
+    timeout: Annotated[float, typer.Option(min=0, help="Stop reading one file after this many seconds "
+                                           "(0: no limit).")] = pipeline.DEFAULT_TIMEOUT,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every file's outcome, not only the "
+                                          "ones that need attention.")] = False,
 ) -> None:
     """Read minutes into the database; unchanged files are skipped.
+
+    Every file gets one outcome (ok, unchanged, empty, needs_ocr, encrypted, corrupt, unsupported,
+    too_large, failed), recorded in the database and listed at the end with what to do. Exit
+    status: 0 when every file is ok or unchanged, 1 when any is not (the others are stored all
+    the same), 2 for a usage error.
 
     Example: maalspor ingest data/raw --db sqlite:///data/db/maalspor.sqlite
     """
     engine = _engine(db)
     inputs = list(paths or [Path("data/raw")])
     if retry_failed:
+        for gone in pipeline.forget_missing_failures(engine):
+            console.print(f"forgotten: {gone} (no longer exists)", markup=False, highlight=False, soft_wrap=True)
         inputs = pipeline.failed_paths(engine) + (list(paths) if paths else [])
-        force = True
+        if not inputs:
+            console.print("no failed files to retry")
+            raise typer.Exit(0)
+    if ocr and (reason := ocr_tool.missing()) is not None:
+        console.print(f"--ocr: {reason}; scanned PDFs will be reported as needs_ocr", markup=False,
+                      highlight=False, soft_wrap=True)
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=console, disable=quiet, transient=True) as progress:
         task = progress.add_task("", total=None)
@@ -65,16 +86,30 @@ def ingest(
             if path is None:
                 progress.update(task, total=total)
                 return
-            progress.update(task, advance=1, description=path.name[:50])
+            progress.update(task, advance=1, description=escape(pipeline.display_path(path.name)[:50]))
 
-        summary = pipeline.ingest_paths(engine, inputs, force=force, on_file=on_file, max_bytes=max_mb << 20)
-    _print_summary(engine, summary)
-    raise typer.Exit(1 if summary.failed else 0)
+        summary = pipeline.ingest_paths(engine, inputs, force=force, on_file=on_file, max_bytes=max_mb << 20,
+                                        retry=retry_failed, ocr=ocr, timeout=timeout or None)
+    _print_summary(engine, summary, verbose)
+    raise typer.Exit(summary.exit_code)
 
 
-def _print_summary(engine, summary: pipeline.RunSummary) -> None:  # type: ignore[no-untyped-def]
-    for r in summary.failed:
-        console.print(f"[red]{r.outcome:>11}[/red] {r.message}")
+def _say(text: str, style: str | None = None) -> None:
+    """One line on stderr, never wrapped and never read as markup: file names may hold `[`."""
+    console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def _print_summary(engine, summary: pipeline.RunSummary, verbose: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Every file that needs attention, one line each with what to do, then the counts."""
+    for r in summary.results:
+        if r.outcome not in pipeline.GOOD:
+            _say(f"{r.outcome:>11}  {r.message or r.path}", "red")
+        elif r.message and (r.outcome == "ok" or verbose):
+            _say(f"{r.outcome:>11}  {r.message}", "yellow" if r.outcome == "ok" else None)
+        elif verbose:
+            _say(f"{r.outcome:>11}  {r.path}")
+    if summary.aborted:
+        _say(f"stopped early: {summary.aborted}", "bold red")
     counts = queries.database_counts(engine)
     table = Table(title="maalspor ingest", show_header=True)
     for col in ("files ok", "unchanged", "failed", "meetings", "agenda items", "goals", "pages", "seconds"):
@@ -83,6 +118,14 @@ def _print_summary(engine, summary: pipeline.RunSummary) -> None:  # type: ignor
                   str(counts["meetings"]), str(counts["agenda_items"]), str(counts["goals"]), str(counts["pages"]),
                   f"{summary.seconds:.1f}")
     Console().print(table)
+    by_outcome = ", ".join(f"{summary.count(o)} {o}" for o in pipeline.OUTCOMES if summary.count(o))
+    n = len(summary.results)
+    _say(f"{n} file{'s' if n != 1 else ''}: {by_outcome or 'none found'}")
+    if summary.failed:
+        repeated = sum(1 for r in summary.failed if r.repeated)
+        again = f" ({repeated} as recorded before, not read again)" if repeated else ""
+        _say(f"{len(summary.failed)} not stored{again}: fix them as said above, then run "
+             "`maalspor ingest --retry-failed`; `maalspor status` lists them again")
 
 
 @export_app.command("items")
@@ -147,16 +190,21 @@ def goals(
 
 
 @app.command()
-def status(db: DbOption = None, all_files: Annotated[bool, typer.Option("--all")] = False) -> None:
-    """Files whose last ingest did not succeed, with what to do about them."""
+def status(db: DbOption = None, all_files: Annotated[bool, typer.Option("--all", help="Every recorded file, "
+                                                                        "not only failures.")] = False) -> None:
+    """Files whose last ingest did not succeed, newest first, with what to do about them."""
     engine = _engine(db)
     rows = queries.outcome_rows(engine, only_failed=not all_files)
-    out = Console()
+    out = Console(soft_wrap=True, markup=False, highlight=False)
     if not rows:
-        out.print("no failures recorded")
+        out.print("no failures recorded" if not all_files else "no files recorded")
         return
     for r in rows:
-        out.print(f"{r['outcome']:>11}  {r['message'] or r['path']}")
+        out.print(f"{r['at'][:16].replace('T', ' ')}  {r['outcome']:>11}  {r['message'] or r['path']}")
+    failed = sum(1 for r in rows if r["outcome"] not in pipeline.GOOD)
+    if failed:
+        out.print(f"{failed} file{'s' if failed != 1 else ''} not stored: fix them as said, then run "
+                  "`maalspor ingest --retry-failed`")
 
 
 @db_app.command("upgrade")

@@ -1,30 +1,64 @@
 """Batch ingest: discover → hash → skip or parse → store, one transaction per document.
 
-Parsing happens outside any transaction, so a crash or Ctrl-C mid-batch leaves every
-finished document committed and nothing half-written. Each file gets exactly one outcome.
+Parsing happens outside any transaction, so a crash, a `kill -9` or Ctrl-C mid-batch leaves
+every finished document committed and nothing half-written. Each file gets exactly one
+outcome, recorded per path in `file_outcomes` and returned for the end-of-run report:
+
+    ok, unchanged, empty, needs_ocr, encrypted, corrupt, unsupported, too_large, failed
+
+Bad input costs one file, never the batch: every reader problem becomes an outcome with a
+one-line message that names the file and says what to do; a parser bug becomes `failed`; a
+file that hangs a reader is stopped after `timeout` seconds. Only a database that cannot be
+written at all stops the run, since nothing after it could be stored either.
+
+Two runs on the same database at once (or a reviewer's session) are safe: SQLite waits for
+the other writer (WAL and a busy timeout, see `models.db`), and the unique keys on content
+(`documents.sha256`) and on path (`document_paths.path`, `file_outcomes.path`) turn a race
+into an IntegrityError, after which the file is decided again on what is stored now, so
+content parsed by both runs is stored once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import signal
+import stat
+import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from ingest import ocr as ocr_tool
+from models.records import ParsedDocument, RawDocument
 from models.schema import DocumentPathRow, DocumentRow, FileOutcomeRow
 from models.store import attach_path, record_outcome, store_parsed
 from parsers import PARSER_VERSION
-from parsers.parse import parse_file
-from parsers.readers import SUPPORTED_SUFFIXES
-from parsers.readers.errors import ReadError
+from parsers.parse import parse_raw
+from parsers.readers import SUPPORTED_SUFFIXES, read_document
+from parsers.readers.errors import ATTENTION, ReadError
+from parsers.readers.pdf import SCANNED_MAX_CHARS
 
+OUTCOMES = ("ok", "unchanged", "empty", "needs_ocr", "encrypted", "corrupt", "unsupported", "too_large", "failed")
 GOOD = {"ok", "unchanged"}
+# Outcomes that are facts about the bytes of a file: while its sha256 is the same, a rerun
+# reports them again without reading the file (`--retry-failed` reads it anyway). `failed`
+# (a parser bug, a timeout, a file that changed under us) and `too_large` (depends on
+# --max-mb) are always tried again.
+STICKY = {"empty", "needs_ocr", "encrypted", "corrupt", "unsupported"}
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
+DEFAULT_TIMEOUT = 300.0
+_DB_ATTEMPTS = 6
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -37,12 +71,14 @@ class FileResult:
     items: int = 0
     goals: int = 0
     seconds: float = 0.0
+    repeated: bool = False  # the outcome was recorded by an earlier run and the file not read again
 
 
 @dataclass
 class RunSummary:
     results: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    aborted: str | None = None  # why the run stopped early (the database could not be written)
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -51,9 +87,48 @@ class RunSummary:
     def failed(self) -> list[FileResult]:
         return [r for r in self.results if r.outcome not in GOOD]
 
+    @property
+    def exit_code(self) -> int:
+        """0 when every file is stored (ok or unchanged), 1 when any is not or the run stopped."""
+        return 1 if self.failed or self.aborted else 0
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be written (locked for too long, disk full, not a database)."""
+
+
+class ParseTimeout(BaseException):
+    """Raised by the alarm when reading one file takes too long.
+
+    A BaseException so that the readers' own `except Exception` fallbacks cannot swallow it.
+    """
+
+
+def display_path(path: Path | str) -> str:
+    """The path as text that can be stored and printed.
+
+    A file name that is not valid UTF-8 (an old Latin-1 `æ`) reaches Python as lone
+    surrogates, which SQLite and a UTF-8 terminal refuse; they become `\\xe6` escapes.
+    """
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def one_line(text: str) -> str:
+    """Messages are one line however a library worded its exception."""
+    return " ".join(str(text).split())
+
 
 def discover(inputs: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
-    """Files under the inputs, recursively, each real directory visited once (symlink loops end)."""
+    """Files under the inputs, recursively, each real directory visited once (symlink loops end).
+
+    Hidden files and folders are skipped; files with an unsupported suffix and folders that
+    cannot be listed come back as problems, so they are reported rather than silently missed.
+    """
     files: list[Path] = []
     problems: list[FileResult] = []
     seen_dirs: set[str] = set()
@@ -65,14 +140,21 @@ def discover(inputs: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
             seen_files.add(key)
             files.append(p)
 
+    def walk_error(exc: OSError) -> None:
+        where = display_path(os.path.abspath(exc.filename or "?"))
+        problems.append(FileResult(where, "failed", f"{where}: cannot list the folder ({exc.strerror}); "
+                                                    "check its permissions"))
+
     for root in inputs:
         if not root.exists():
-            problems.append(FileResult(str(root), "failed", f"{root}: no such file or folder"))
+            where = display_path(os.path.abspath(root))
+            why = "a broken symbolic link" if root.is_symlink() else "no such file or folder"
+            problems.append(FileResult(where, "failed", f"{where}: {why}; check the path"))
             continue
-        if root.is_file():
+        if not root.is_dir():
             add(root)
             continue
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=walk_error):
             real = os.path.realpath(dirpath)
             if real in seen_dirs:
                 dirnames[:] = []
@@ -86,86 +168,310 @@ def discover(inputs: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
                 if p.suffix.lower() in SUPPORTED_SUFFIXES:
                     add(p)
                 else:
-                    problems.append(FileResult(str(p), "unsupported",
-                                               f"{p}: unsupported file type {p.suffix or '(none)'}; skipped"))
+                    where = display_path(os.path.abspath(p))
+                    problems.append(FileResult(where, "unsupported", f"{where}: unsupported file type "
+                                               f"{p.suffix or '(no suffix)'}; skipped (convert it to PDF, HTML or "
+                                               "text to read it)"))
     return files, problems
 
 
+def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+
+
+def _stat_regular(path: Path) -> os.stat_result:
+    """stat() that turns every way a path can fail to be a readable file into a `ReadError`."""
+    try:
+        st = path.stat()
+    except FileNotFoundError as exc:
+        if path.is_symlink():
+            raise ReadError("failed", "a broken symbolic link (its target does not exist); fix or remove "
+                                      "the link") from exc
+        raise ReadError("failed", "the file disappeared before it could be read; run the ingest again") from exc
+    except PermissionError as exc:
+        raise ReadError("failed", "permission denied; check the file's permissions") from exc
+    except OSError as exc:  # ELOOP: a symbolic link that points at itself, ENAMETOOLONG, …
+        raise ReadError("failed", f"cannot open it ({exc.strerror or exc}); fix or remove the path") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise ReadError("unsupported", "not a regular file (a pipe, socket or device); skipped")
+    return st
+
+
 def hash_file(path: Path) -> tuple[str, int]:
-    """sha256 and size; refuses a file that changed while it was being read."""
+    """sha256 and size; refuses a file that changed while it was being read.
+
+    Reads no more than the size it had at the start, so a file that keeps growing (a copy
+    or download still running) is refused instead of being read forever.
+    """
     before = path.stat()
     digest = hashlib.sha256()
+    left = before.st_size
     with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
+        while left > 0:
+            chunk = fh.read(min(1 << 20, left))
+            if not chunk:
+                break
             digest.update(chunk)
+            left -= len(chunk)
     after = path.stat()
-    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
-        raise ReadError("failed", "the file changed while it was being read; run the ingest again")
+    if _signature(before) != _signature(after):
+        raise ReadError("failed", "the file changed while it was being read; run the ingest again "
+                                  "once it is complete")
     return digest.hexdigest(), after.st_size
 
 
-def ingest_file(engine: Engine, path: Path, force: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
+@contextlib.contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """Raise `ParseTimeout` in this block after `seconds` (main thread on POSIX only; elsewhere
+    no limit). Readers are pure Python apart from short pdfium calls, so the alarm lands."""
+    if not seconds or seconds <= 0 or not hasattr(signal, "setitimer") \
+            or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(_signum: int, _frame: Any) -> None:
+        raise ParseTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _locked(exc: OperationalError) -> bool:
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _with_db(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run `work` in a fresh session, again when another run won a race.
+
+    IntegrityError means another process stored the same content or path first: deciding
+    again sees its rows. "database is locked" past SQLite's own busy timeout is retried a few
+    times more before the run gives up with `DatabaseUnavailable`.
+    """
+    for attempt in range(_DB_ATTEMPTS):
+        last = attempt == _DB_ATTEMPTS - 1
+        try:
+            with Session(engine) as session:
+                return work(session)
+        except IntegrityError:
+            if last:
+                raise
+        except OperationalError as exc:
+            if not _locked(exc):
+                raise DatabaseUnavailable(f"the database cannot be written ({one_line(str(exc.orig))}); "
+                                          "check the disk and the --db path, then run again") from exc
+            if last:
+                raise DatabaseUnavailable(f"the database stayed locked by another program "
+                                          f"({one_line(str(exc.orig))}); close it and run again") from exc
+            time.sleep(0.5 * (attempt + 1))
+        except DBAPIError as exc:
+            raise DatabaseUnavailable(f"the database cannot be used ({one_line(str(exc.orig))}); check the "
+                                      "--db path, or restore it from a backup") from exc
+    raise AssertionError("unreachable")
+
+
+def _previous(session: Session, key: str, sha: str, force: bool, retry: bool, ocr: bool) -> FileResult | None:
+    """What is already known about this content at this path, or None when it must be parsed."""
+    with session.begin():
+        current = session.scalars(select(DocumentRow).where(DocumentRow.sha256 == sha)).first()
+        if current is not None and current.parser_version == PARSER_VERSION and not force:
+            linked = session.scalars(select(DocumentPathRow).where(DocumentPathRow.path == key)).first()
+            record_outcome(session, key, sha, current.size, "ok", "")
+            if linked is not None and linked.document_id == current.id:
+                return FileResult(key, "unchanged", "", sha, current.pages)
+            others = [p.path for p in current.paths if p.path != key]
+            attach_path(session, current, key, display_path(Path(key).name))
+            where = f" as {others[0]}" if others else ""
+            return FileResult(key, "unchanged", f"{key}: same content already stored{where}; not stored twice",
+                              sha, current.pages)
+        previous = session.scalars(select(FileOutcomeRow).where(FileOutcomeRow.path == key)).first()
+        if previous is not None and previous.sha256 == sha and previous.outcome in STICKY and not retry \
+                and not (ocr and previous.outcome == "needs_ocr"):
+            return FileResult(key, previous.outcome, previous.message, sha, repeated=True)
+        return None
+
+
+def _store(session: Session, parsed: ParsedDocument, key: str, name: str, sha: str, size: int,
+           force: bool, note: str) -> FileResult:
+    """Write the parsed document, unless a concurrent run stored the same content meanwhile."""
+    with session.begin():
+        current = session.scalars(select(DocumentRow).where(DocumentRow.sha256 == sha)).first()
+        if current is not None and current.parser_version == PARSER_VERSION and not force:
+            attach_path(session, current, key, name)
+            record_outcome(session, key, sha, size, "ok", "")
+            return FileResult(key, "unchanged", f"{key}: stored meanwhile by another ingest run", sha,
+                              current.pages)
+        store_parsed(session, parsed, sha, size, key, name, PARSER_VERSION)
+        record_outcome(session, key, sha, size, "ok", note)
+    return FileResult(key, "ok", note, sha, parsed.document.page_count, len(parsed.items), len(parsed.goals))
+
+
+def _scanned_pages(raw: RawDocument) -> list[int]:
+    return [p.number for p in raw.pages
+            if p.images and sum(len("".join(ln.text.split())) for ln in p.lines) < SCANNED_MAX_CHARS]
+
+
+def _read_ocr(path: Path, force: bool, timeout: float | None) -> RawDocument:
+    """OCR a copy of `path` and read that copy, labelled as the original."""
+    reason = ocr_tool.missing()
+    if reason is not None:
+        raise ReadError("needs_ocr", f"scanned PDF without text layer, and --ocr cannot run here: {reason}")
+    with tempfile.TemporaryDirectory(prefix="maalspor-ocr-") as tmp:
+        out = Path(tmp) / "ocr.pdf"
+        try:
+            ocr_tool.ocr_pdf(path, out, force=force, timeout=max(1800.0, 10 * (timeout or 0)))
+        except ocr_tool.OcrError as exc:
+            raise ReadError("needs_ocr", f"scanned PDF, and OCR failed: {exc}; OCR it by hand "
+                                         "(ocrmypdf -l dan --force-ocr IN OUT) and ingest the result") from exc
+        try:
+            with _deadline(timeout):
+                raw = read_document(out)
+        except ReadError as exc:
+            if exc.kind in ("needs_ocr", "empty"):
+                raise ReadError("needs_ocr", "scanned PDF, but OCR found no text in it: check that the scan "
+                                             "is legible (and upright)") from exc
+            raise
+    raw.path = str(path)
+    raw.reader = f"ocrmypdf+{raw.reader}"[:32]
+    raw.warnings = [w for w in raw.warnings if not w.startswith(f"{ATTENTION}page")]
+    raw.warnings.insert(0, f"text layer made by OCR (ocrmypdf -l {ocr_tool.LANGUAGE}"
+                           f"{' --force-ocr' if force else ' --skip-text'}): check names and figures")
+    return raw
+
+
+def _parse(path: Path, ocr: bool, timeout: float | None) -> tuple[ParsedDocument, str]:
+    """Read and parse one file (with OCR when asked and needed); returns the note for the report."""
+    try:
+        with _deadline(timeout):
+            raw = read_document(path)
+    except ReadError as exc:
+        if exc.kind != "needs_ocr" or not ocr:
+            raise
+        raw = _read_ocr(path, force=True, timeout=timeout)
+    else:
+        if ocr and raw.format == "pdf" and _scanned_pages(raw):
+            try:
+                raw = _read_ocr(path, force=False, timeout=timeout)
+            except ReadError as exc:  # keep the text we have; say that the scanned pages are still missing
+                raw.warnings.append(f"{ATTENTION}OCR of the scanned pages failed: {exc.message}")
+    with _deadline(timeout):
+        parsed = parse_raw(raw)
+    notes = [w.removeprefix(ATTENTION) for w in raw.warnings if w.startswith(ATTENTION)]
+    if raw.reader.startswith("ocrmypdf"):
+        notes.insert(0, "text from OCR")
+    return parsed, "; ".join(notes)
+
+
+def ingest_file(engine: Engine, path: Path, force: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
+                retry: bool = False, ocr: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> FileResult:
+    """Ingest one file and record its outcome; never raises for anything about the file itself.
+
+    `force` re-parses content that is already stored; `retry` reads again a file whose last
+    outcome was a sticky failure with the same content; `ocr` runs OCRmyPDF on scans.
+    Raises `DatabaseUnavailable` when the database cannot be written, and lets
+    KeyboardInterrupt through.
+    """
     start = time.perf_counter()
-    key = os.path.abspath(path)
+    key = display_path(os.path.abspath(path))
     sha: str | None = None
     size: int | None = None
     try:
-        size = path.stat().st_size
+        before = _stat_regular(path)
+        size = before.st_size
         if size > max_bytes:
-            raise ReadError("too_large", f"the file is {size // (1024 * 1024)} MB, over the "
-                                         f"{max_bytes // (1024 * 1024)} MB limit; raise --max-mb to read it")
+            raise ReadError("too_large", f"the file is {size / (1 << 20):.0f} MB, over the "
+                                         f"{max_bytes / (1 << 20):.0f} MB limit; raise --max-mb to read it")
         sha, size = hash_file(path)
-        with Session(engine) as session:
-            current = session.scalars(select(DocumentRow).where(DocumentRow.sha256 == sha)).first()
-            if current is not None and current.parser_version == PARSER_VERSION and not force:
-                linked = session.scalars(select(DocumentPathRow).where(DocumentPathRow.path == key)).first()
-                if linked is not None and linked.document_id == current.id:
-                    return FileResult(key, "unchanged", "", sha, current.pages,
-                                      seconds=time.perf_counter() - start)
-                attach_path(session, current, key, path.name)
-                record_outcome(session, key, sha, size, "ok", "")
-                session.commit()
-                return FileResult(key, "unchanged", "same content already stored under another name", sha,
-                                  current.pages, seconds=time.perf_counter() - start)
-            previous = session.scalars(select(FileOutcomeRow).where(FileOutcomeRow.path == key)).first()
-            if previous is not None and previous.sha256 == sha and previous.outcome not in GOOD and not force:
-                return FileResult(key, "unchanged", f"failed before: {previous.message}", sha,
-                                  seconds=time.perf_counter() - start)
-        parsed = parse_file(path)
-        with Session(engine) as session, session.begin():
-            store_parsed(session, parsed, sha, size, key, path.name, PARSER_VERSION)
-            record_outcome(session, key, sha, size, "ok", "")
-        return FileResult(key, "ok", "", sha, parsed.document.page_count, len(parsed.items), len(parsed.goals),
-                          time.perf_counter() - start)
+        known = _with_db(engine, lambda s: _previous(s, key, sha, force, retry, ocr))
+        if known is not None:
+            known.seconds = time.perf_counter() - start
+            return known
+        parsed, note = _parse(path, ocr, timeout)
+        try:
+            after = path.stat()
+        except OSError as exc:
+            raise ReadError("failed", "the file disappeared while it was being read; run the ingest "
+                                      "again") from exc
+        if _signature(after) != _signature(before):
+            raise ReadError("failed", "the file changed while it was being read; run the ingest again "
+                                      "once it is complete")
+        name = display_path(path.name)
+        result = _with_db(engine, lambda s: _store(s, parsed, key, name, sha, size,
+                                                   force, f"{key}: {note}" if note else ""))
+        result.seconds = time.perf_counter() - start
+        return result
     except ReadError as exc:
-        outcome, message = exc.kind, f"{path}: {exc.message}"
-    except KeyboardInterrupt:
+        outcome, message = exc.kind, f"{key}: {one_line(exc.message)}"
+    except ParseTimeout:
+        outcome, message = "failed", (f"{key}: reading took longer than {timeout:g} s and was stopped; the "
+                                      "file may be damaged: raise --timeout to give it longer")
+    except (KeyboardInterrupt, DatabaseUnavailable):
         raise
+    except MemoryError:
+        outcome, message = "failed", f"{key}: out of memory while reading it; lower --max-mb or read it alone"
+    except OSError as exc:  # unreadable after all (permissions changed, I/O error on a network share)
+        outcome, message = "failed", (f"{key}: cannot read it ({exc.strerror or type(exc).__name__}); check "
+                                      "that it is readable and the disk or share is healthy, then run again")
     except Exception as exc:  # a parser bug must cost one file, not the batch
-        outcome, message = "failed", f"{path}: {type(exc).__name__}: {exc}"
-    with Session(engine) as session, session.begin():
-        record_outcome(session, key, sha, size, outcome, message)
+        outcome, message = "failed", (f"{key}: {type(exc).__name__}: {one_line(str(exc))[:300]} (a bug in "
+                                      "maalspor: please report it with the file)")
+    recorded_sha = sha if outcome in STICKY else None
+    _with_db(engine, lambda s: _record(s, key, recorded_sha, size, outcome, message))
     return FileResult(key, outcome, message, sha, seconds=time.perf_counter() - start)
+
+
+def _record(session: Session, key: str, sha: str | None, size: int | None, outcome: str, message: str) -> None:
+    with session.begin():
+        record_outcome(session, key, sha, size, outcome, message)
 
 
 def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
                  on_file: Callable[[Path | None, FileResult | None, int], None] | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> RunSummary:
+                 max_bytes: int = DEFAULT_MAX_BYTES, retry: bool = False, ocr: bool = False,
+                 timeout: float | None = DEFAULT_TIMEOUT) -> RunSummary:
+    """Ingest every file under `inputs`; one outcome per file, the batch goes on past bad files.
+
+    Stops early only when the database cannot be written (`RunSummary.aborted` says why).
+    """
     start = time.perf_counter()
     files, problems = discover(inputs)
     summary = RunSummary(results=list(problems))
-    if on_file:
-        on_file(None, None, len(files))
-    for path in files:
-        result = ingest_file(engine, path, force=force, max_bytes=max_bytes)
-        summary.results.append(result)
+    try:
+        for r in problems:
+            _with_db(engine, lambda s, r=r: _record(s, r.path, None, None, r.outcome, r.message))
         if on_file:
-            on_file(path, result, len(files))
+            on_file(None, None, len(files))
+        for path in files:
+            result = ingest_file(engine, path, force=force, max_bytes=max_bytes, retry=retry, ocr=ocr,
+                                 timeout=timeout)
+            summary.results.append(result)
+            if on_file:
+                on_file(path, result, len(files))
+    except DatabaseUnavailable as exc:
+        summary.aborted = str(exc)
     summary.seconds = time.perf_counter() - start
     return summary
 
 
 def failed_paths(engine: Engine) -> list[Path]:
+    """Files whose last outcome was not ok and that still exist, for `--retry-failed`."""
     with Session(engine) as session:
-        rows = session.scalars(select(FileOutcomeRow).where(FileOutcomeRow.outcome.not_in(GOOD))).all()
+        rows = session.scalars(select(FileOutcomeRow).where(FileOutcomeRow.outcome.not_in(GOOD))
+                               .order_by(FileOutcomeRow.path)).all()
         return [Path(r.path) for r in rows if Path(r.path).exists()]
+
+
+def forget_missing_failures(engine: Engine) -> list[str]:
+    """Drop recorded failures of paths that no longer exist (deleted, renamed), so `status`
+    stops listing what cannot be retried; returns those paths."""
+    with Session(engine) as session, session.begin():
+        rows = session.scalars(select(FileOutcomeRow).where(FileOutcomeRow.outcome.not_in(GOOD))).all()
+        gone = [r.path for r in rows if not Path(r.path).exists()]
+        if gone:
+            session.execute(delete(FileOutcomeRow).where(FileOutcomeRow.path.in_(gone)))
+        return gone

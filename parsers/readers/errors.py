@@ -14,3 +14,9 @@ class ReadError(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+
+# Reader warnings that start with this need the user's attention (pages missing, a scan inside
+# a text PDF); the pipeline shows them next to the file's outcome, the others only go to the
+# document's stored warnings.
+ATTENTION = "attention: "

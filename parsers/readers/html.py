@@ -92,9 +92,10 @@ def html_to_lines(html: str) -> list[Line]:
 def read_html(path: Path) -> RawDocument:
     data = path.read_bytes()
     if not data.strip():
-        raise ReadError("empty", "the file holds no text")
+        raise ReadError("empty", "the file holds no text (only blanks): download or export it again")
     lines = html_to_lines(decode_bytes(data))
     if not lines:
-        raise ReadError("empty", "the HTML page has no visible text")
+        raise ReadError("empty", "the HTML page has no visible text (perhaps only scripts): save the page "
+                                 "as it is shown, or print it to PDF")
     page = Page(number=1, lines=lines, chars=sum(len(ln.text) for ln in lines), reader="html")
     return RawDocument(path=str(path), format="html", pages=[page], reader="html")

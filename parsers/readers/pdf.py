@@ -2,12 +2,20 @@
 
 pdfplumber gives what later stages need (line boxes, bold/italic, table cells); pdfium is
 used where pdfplumber's text is garbage (`(cid:NNN)` from fonts without a usable ToUnicode
-map) or where pdfplumber cannot parse a damaged file that pdfium still renders.
+map), where pdfplumber finds no text on a page that pdfium can read (damaged objects), or
+where pdfplumber cannot parse a damaged file at all. The other way round, a file pdfium
+refuses is still tried with pdfplumber: a file is given up on only when both readers fail.
 Pages are closed as soon as they are read so memory stays flat on very long files.
+
+Files with no usable text are told apart, because what the user must do differs: a scan
+(pages with images and almost no characters) needs OCR; a file with neither text nor
+images has nothing to read.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import statistics
 from pathlib import Path
@@ -17,10 +25,20 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from models.records import Line, Page, RawDocument
-from parsers.readers.errors import ReadError
+from parsers.readers.errors import ATTENTION, ReadError
+
+# pdfminer and pdfplumber log every oddity of a damaged file as a warning on stderr, amid the
+# progress bar; what matters reaches the user as the file's outcome or the document's warnings.
+for _name in ("pdfminer", "pdfplumber"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
 
 CID_RE = re.compile(r"\(cid:\d+\)")
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+# A page with images and fewer visible characters than this is a scan (a stamp or a page
+# number may be all the text a scanning workflow adds).
+SCANNED_MAX_CHARS = 20
+OCR_SKIP_TEXT = "run `ocrmypdf -l dan --skip-text IN OUT` or install the `ocr` extra and pass --ocr"
+OCR_FORCE = "run `ocrmypdf -l dan --force-ocr IN OUT` or install the `ocr` extra and pass --ocr"
 
 
 def _font_flags(chars: list[dict[str, Any]]) -> tuple[bool, bool, float | None]:
@@ -89,79 +107,14 @@ def _pdfium_page_lines(doc: pdfium.PdfDocument, index: int) -> list[Line]:
     page = doc[index]
     try:
         textpage = page.get_textpage()
-        text = textpage.get_text_range()
-        textpage.close()
+        try:
+            text = textpage.get_text_range()
+        finally:
+            textpage.close()
     finally:
         page.close()
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "-")
     return [Line(text=t.strip(), page=index + 1) for t in text.split("\n") if t.strip()]
-
-
-def _open_pdfium(path: Path) -> pdfium.PdfDocument:
-    try:
-        return pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        msg = str(exc).lower()
-        if "password" in msg:
-            raise ReadError("encrypted", "the PDF is password-protected: ask the publisher for an open copy "
-                            "or decrypt it (qpdf --decrypt --password=… IN OUT)") from exc
-        raise ReadError("corrupt", f"the PDF cannot be parsed ({exc}); it may be truncated or damaged") from exc
-
-
-def read_pdf(path: Path, max_pages: int | None = None) -> RawDocument:
-    """Read every page; fall back page by page to pdfium, and to pdfium alone if pdfplumber fails."""
-    fdoc = _open_pdfium(path)
-    warnings: list[str] = []
-    try:
-        count = len(fdoc)
-        if max_pages is not None and count > max_pages:
-            raise ReadError("too_large", f"the PDF has {count} pages, more than the limit of {max_pages}; "
-                            "raise --max-pages to read it")
-        pages: list[Page] = []
-        try:
-            plumber = pdfplumber.open(str(path))
-        except Exception as exc:  # pdfminer is stricter than pdfium about damaged xref tables
-            plumber = None
-            warnings.append(f"pdfplumber could not open the file ({type(exc).__name__}); read with pdfium")
-        reader = "pdfplumber" if plumber is not None else "pypdfium2"
-        for index in range(count):
-            number = index + 1
-            lines: list[Line] | None = None
-            chars = images = 0
-            width = height = None
-            if plumber is not None:
-                try:
-                    page = plumber.pages[index]
-                    width, height = float(page.width), float(page.height)
-                    chars = len(page.chars)
-                    images = len(page.images)
-                    lines = _plumber_page_lines(page, number)
-                    page.close()
-                except Exception as exc:
-                    warnings.append(f"page {number}: pdfplumber failed ({type(exc).__name__}); read with pdfium")
-                    lines = None
-            page_reader = "pdfplumber"
-            if lines is None or sum(len(CID_RE.findall(ln.text)) for ln in lines) >= 3:
-                if lines is not None:
-                    warnings.append(f"page {number}: (cid:NNN) glyph codes in the text layer; read with pdfium")
-                lines = _pdfium_page_lines(fdoc, index)
-                page_reader = "pypdfium2"
-                if not chars:
-                    chars = sum(len(ln.text) for ln in lines)
-                    images = images or _pdfium_image_count(fdoc, index)
-            pages.append(Page(number=number, lines=lines, width=width, height=height,
-                              chars=chars, images=images, reader=page_reader))
-        if plumber is not None:
-            plumber.close()
-    finally:
-        fdoc.close()
-    total_chars = sum(len(ln.text.strip()) for p in pages for ln in p.lines)
-    if total_chars == 0:
-        if any(p.images for p in pages):
-            raise ReadError("needs_ocr", "scanned PDF without text layer: run `ocrmypdf -l dan --skip-text IN OUT` "
-                            "or install the `ocr` extra and pass --ocr")
-        raise ReadError("empty", "the PDF has no text layer and no images: nothing to read")
-    return RawDocument(path=str(path), format="pdf", pages=pages, reader=reader, warnings=warnings)
 
 
 def _pdfium_image_count(doc: pdfium.PdfDocument, index: int) -> int:
@@ -170,3 +123,190 @@ def _pdfium_image_count(doc: pdfium.PdfDocument, index: int) -> int:
         return sum(1 for obj in page.get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE)
     finally:
         page.close()
+
+
+def ends_with_eof(path: Path) -> bool:
+    """True when the file's last 4 KiB hold the `%%EOF` marker a complete PDF ends with.
+
+    A download cut short loses it; a later incremental update that was cut short still
+    leaves the earlier, complete revision's marker, which is then the right one to read.
+    """
+    with path.open("rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        fh.seek(max(0, size - 4096))
+        return b"%%EOF" in fh.read()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _open_pdfium(path: Path) -> tuple[pdfium.PdfDocument | None, str]:
+    """pdfium's document, or None and why; a password is final, since no reader can do without it."""
+    try:
+        return pdfium.PdfDocument(str(path)), ""
+    except pdfium.PdfiumError as exc:
+        msg = _one_line(str(exc))
+        if "password" in msg.lower() or "security" in msg.lower():
+            raise ReadError("encrypted", "the PDF is password-protected: ask the publisher for an open copy "
+                                         "or decrypt it (qpdf --decrypt --password=PASSWORD IN OUT)") from exc
+        return None, msg
+
+
+def _open_plumber(path: Path) -> tuple[Any, list[Any] | None, str]:
+    """pdfplumber's document and its page list (built up front, so a broken page tree fails here
+    once and not on every page), or None and why."""
+    try:
+        plumber = pdfplumber.open(str(path))
+    except Exception as exc:  # pdfminer is stricter than pdfium about damaged xref tables
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+        if "password" in type(cause).__name__.lower():
+            raise ReadError("encrypted", "the PDF is password-protected: ask the publisher for an open copy "
+                                         "or decrypt it (qpdf --decrypt --password=PASSWORD IN OUT)") from exc
+        return None, None, _one_line(f"{type(cause).__name__}: {cause}")
+    try:
+        return plumber, list(plumber.pages), ""
+    except Exception as exc:
+        _close_plumber(plumber)
+        return None, None, _one_line(f"{type(exc).__name__}: {exc}")
+
+
+def _close_plumber(plumber: Any) -> None:
+    try:
+        plumber.close()
+    except Exception:  # closing a document whose page tree is broken re-raises the parse error
+        stream = getattr(plumber, "stream", None)
+        if stream is not None and not getattr(plumber, "stream_is_external", True):
+            stream.close()
+
+
+def _plumber_page(page: Any, number: int) -> tuple[list[Line], float, float, int, int]:
+    """Lines, size, character and image counts of one pdfplumber page, closing it whatever happens."""
+    try:
+        width, height = float(page.width), float(page.height)
+        chars = len(page.chars)
+        images = len(page.images)
+        return _plumber_page_lines(page, number), width, height, chars, images
+    finally:
+        try:
+            page.close()
+        except Exception:  # a page that failed half-way may not have caches to flush
+            pass
+
+
+def _visible(lines: list[Line]) -> int:
+    return sum(len("".join(ln.text.split())) for ln in lines)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> "1-3, 7": page lists stay one short line."""
+    out: list[str] = []
+    start = prev = numbers[0]
+    for n in numbers[1:] + [0]:
+        if n == prev + 1:
+            prev = n
+            continue
+        out.append(f"{start}-{prev}" if prev > start else str(start))
+        start = prev = n
+    return ", ".join(out)
+
+
+def read_pdf(path: Path, max_pages: int | None = None) -> RawDocument:
+    """Read every page with pdfplumber, falling back page by page to pdfium, and to either reader
+    alone when the other cannot open the file; raise `ReadError` when neither can."""
+    complete = ends_with_eof(path)
+    fdoc, fium_error = _open_pdfium(path)
+    plumber = plumber_pages = None
+    warnings: list[str] = []
+    try:
+        plumber, plumber_pages, plumber_error = _open_plumber(path)
+        if fdoc is None and plumber_pages is None:
+            if not complete:
+                raise ReadError("corrupt", "the PDF is truncated (it stops before its end-of-file marker "
+                                           f"%%EOF, {path.stat().st_size} bytes): download it again")
+            raise ReadError("corrupt", f"the PDF is damaged beyond repair (pdfium: {fium_error}; pdfminer: "
+                                       f"{plumber_error}): download it again or re-export it")
+        if fdoc is not None and plumber_pages is not None and len(plumber_pages) != len(fdoc):
+            warnings.append(f"pdfplumber sees {len(plumber_pages)} pages, pdfium {len(fdoc)}; read with pdfium")
+            _close_plumber(plumber)
+            plumber = plumber_pages = None
+        elif fdoc is None:
+            warnings.append(f"pdfium could not open the file ({fium_error}); read with pdfplumber")
+        elif plumber_pages is None:
+            warnings.append(f"pdfplumber could not open the file ({plumber_error}); read with pdfium")
+        count = len(fdoc) if fdoc is not None else len(plumber_pages or [])
+        if max_pages is not None and count > max_pages:
+            raise ReadError("too_large", f"the PDF has {count} pages, more than the limit of {max_pages}; "
+                            "raise --max-pages to read it")
+        reader = "pdfplumber" if plumber_pages is not None else "pypdfium2"
+        pages = [_read_page(fdoc, plumber_pages, index, warnings) for index in range(count)]
+    finally:
+        if plumber is not None:
+            _close_plumber(plumber)
+        if fdoc is not None:
+            fdoc.close()
+    visible = [_visible(p.lines) for p in pages]
+    if sum(visible) == 0:
+        if any(p.images for p in pages):
+            raise ReadError("needs_ocr", f"scanned PDF without text layer: {OCR_SKIP_TEXT}")
+        raise ReadError("empty", "the PDF has no text layer and no images (blank pages, or text drawn as "
+                                 f"outlines): if its pages show text, {OCR_FORCE}")
+    scanned = [p.number for p, n in zip(pages, visible, strict=True) if p.images and n < SCANNED_MAX_CHARS]
+    if scanned and all(n < SCANNED_MAX_CHARS for n in visible):
+        raise ReadError("needs_ocr", f"scanned PDF with almost no text layer ({sum(visible)} characters on "
+                                     f"{len(pages)} pages): {OCR_FORCE}")
+    if scanned:
+        many = len(scanned) > 1
+        warnings.append(f"{ATTENTION}page{'s' if many else ''} {_ranges(scanned)} look{'' if many else 's'} "
+                        f"scanned (images, almost no text) and {'their' if many else 'its'} text is missing: "
+                        "OCR the file (--ocr) to read them")
+    if not complete:
+        warnings.append(f"{ATTENTION}the PDF does not end with %%EOF and may be truncated (pages missing): "
+                        "download it again to be sure")
+    return RawDocument(path=str(path), format="pdf", pages=pages, reader=reader, warnings=warnings)
+
+
+def _read_page(fdoc: pdfium.PdfDocument | None, plumber_pages: list[Any] | None, index: int,
+               warnings: list[str]) -> Page:
+    """One page: pdfplumber when it gives real text, pdfium when it fails, gives `(cid:NNN)` codes
+    or finds nothing that pdfium can read."""
+    number = index + 1
+    lines: list[Line] | None = None
+    chars = images = 0
+    width = height = None
+    if plumber_pages is not None:
+        try:
+            lines, width, height, chars, images = _plumber_page(plumber_pages[index], number)
+        except Exception as exc:
+            warnings.append(f"page {number}: pdfplumber failed ({type(exc).__name__}); read with pdfium")
+            lines = None
+    reader = "pdfplumber"
+    plumber_read = lines is not None
+    if fdoc is not None:
+        cids = sum(len(CID_RE.findall(ln.text)) for ln in lines) if lines else 0
+        if lines is None or cids >= 3 or not _visible(lines):
+            try:
+                fium_lines = _pdfium_page_lines(fdoc, index)
+            except pdfium.PdfiumError as exc:
+                warnings.append(f"page {number}: pdfium failed ({_one_line(str(exc))})")
+                fium_lines = []
+            if lines is None or cids >= 3 or _visible(fium_lines):
+                if cids >= 3:
+                    warnings.append(f"page {number}: (cid:NNN) glyph codes in the text layer; read with pdfium")
+                elif lines is not None:
+                    warnings.append(f"page {number}: pdfplumber found no text; read with pdfium")
+                lines = fium_lines
+                reader = "pypdfium2"
+                chars = chars or sum(len(ln.text) for ln in lines)
+        # Images only matter on a page with almost no text (is it a scan?), and pdfplumber
+        # already counted them on the pages it could read.
+        if not plumber_read and _visible(lines or []) < SCANNED_MAX_CHARS:
+            try:
+                images = _pdfium_image_count(fdoc, index)
+            except pdfium.PdfiumError:
+                images = 0
+    elif lines is None:
+        lines = []
+    return Page(number=number, lines=lines or [], width=width, height=height, chars=chars, images=images,
+                reader=reader)

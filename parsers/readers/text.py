@@ -13,7 +13,10 @@ _BOLD = re.compile(r"^\s*(?:<b>|\*\*)(.+?)(?:</b>|\*\*)\s*$")
 
 
 def decode_bytes(data: bytes) -> str:
-    """UTF-8 first (with or without BOM), then cp1252, which is what older Danish exports use."""
+    """UTF-16 when a byte-order mark says so (Windows "Unicode" exports), else UTF-8 (with or
+    without BOM), then cp1252, which is what older Danish exports use."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
     for enc in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(enc)
@@ -43,11 +46,14 @@ def text_to_pages(text: str, reader: str) -> list[Page]:
 
 
 def read_text(path: Path) -> RawDocument:
+    """Plain text or Markdown; blank files and binary files under a text name are refused."""
     data = path.read_bytes()
-    if not data.strip():
-        raise ReadError("empty", "the file holds no text")
-    if b"\x00" in data[:4096]:
-        raise ReadError("unsupported", "binary content in a text file (NUL bytes): not a text document")
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not data.strip() or (utf16 and not decode_bytes(data).strip()):
+        raise ReadError("empty", "the file holds no text (only blanks): export it again")
+    if b"\x00" in data[:4096] and not utf16:
+        raise ReadError("unsupported", "binary content in a text file (NUL bytes): it is not a text document; "
+                                       "check what program wrote it and export it as text or PDF")
     text = decode_bytes(data)
     fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else "text"
     return RawDocument(path=str(path), format=fmt, pages=text_to_pages(text, "text"), reader="text")

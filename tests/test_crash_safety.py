@@ -1,0 +1,321 @@
+"""Crash safety and concurrency: a killed run loses nothing, a rerun finishes the job, and two
+runs at once store every document exactly once.
+
+The kill test runs the real `maalspor ingest` in a subprocess and sends it SIGKILL right after
+a document is committed (and again later, wherever it is), so whatever was being written at
+that moment is cut off; the database must then hold only whole documents, and a rerun must
+end with exactly what one clean run stores.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from ingest import pipeline
+from models.db import make_engine
+from models.schema import DocumentPathRow, DocumentRow
+from tests.conftest import corpus_path
+
+CHILD_TABLES = {  # table -> how its rows point at their document
+    "document_paths": "document_id IN (SELECT id FROM documents)",
+    "meetings": "document_id IN (SELECT id FROM documents)",
+    "agenda_items": "document_id IN (SELECT id FROM documents)",
+    "goals": "document_id IN (SELECT id FROM documents)",
+    "declared_summaries": "document_id IN (SELECT id FROM documents)",
+    "sections": "item_id IN (SELECT id FROM agenda_items)",
+    "figures": "goal_id IN (SELECT id FROM goals)",
+}
+
+
+def maalspor_command() -> list[str]:
+    exe = Path(sys.executable).with_name("maalspor")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "ingest.cli"]
+
+
+def corpus_folder(tmp_path: Path) -> Path:
+    """Copies of the corpus (without the slow 28-page Aarhus PDF), a 15-page PDF right after
+    the first document so that a kill after the first commit lands in the middle of a parse."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    shutil.copy(corpus_path("text", "norddjurs_arbejdsmarkedsafdelingen_slides_2023.txt"), folder / "00_slides.txt")
+    shutil.copy(corpus_path("pdf-real", "ballerup_sfu_referat_2012-12-04_edoc.pdf"), folder / "01_ballerup.pdf")
+    n = 2
+    for sub in ("pdf", "text", "pages"):
+        for src in sorted(corpus_path(sub).iterdir()):
+            if src.suffix in (".pdf", ".txt") and not src.name.startswith("norddjurs_arbejds"):
+                shutil.copy(src, folder / f"{n:02d}_{src.name}")
+                n += 1
+    return folder
+
+
+def count_documents(db: Path) -> int:
+    """Documents committed so far, read the way a reviewer's session would (read-only)."""
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    except sqlite3.Error:  # not created yet, or the schema is still being made
+        return 0
+
+
+def kill_after(cmd: list[str], db: Path, documents: int, limit: float = 120.0) -> int:
+    """Start `cmd`, SIGKILL it as soon as `documents` documents are committed; returns the count then."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + limit
+    try:
+        while proc.poll() is None and time.monotonic() < deadline:
+            if count_documents(db) >= documents:
+                break
+            time.sleep(0.01)
+        assert proc.poll() is None, "the ingest finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    return count_documents(db)
+
+
+def check_whole(db: Path) -> None:
+    """Only whole documents: every derived row has its parent, every document its meeting."""
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        for table, parent in CHILD_TABLES.items():
+            orphans = conn.execute(f"SELECT count(*) FROM {table} WHERE NOT ({parent})").fetchone()[0]
+            assert orphans == 0, f"{orphans} rows in {table} point to a missing parent"
+        lonely = conn.execute("SELECT count(*) FROM documents WHERE id NOT IN (SELECT document_id FROM meetings)"
+                              " OR id NOT IN (SELECT document_id FROM document_paths)").fetchone()[0]
+        assert lonely == 0, "a document without its meeting or path row"
+        dup = conn.execute("SELECT count(*) - count(DISTINCT sha256) FROM documents").fetchone()[0]
+        assert dup == 0
+
+
+def fingerprint(db: Path) -> dict[str, tuple[int, ...]]:
+    """Per document (by content hash): how many rows of each kind it has; equal for equal stores."""
+    with sqlite3.connect(db) as conn:
+        out = {}
+        for doc_id, sha in conn.execute("SELECT id, sha256 FROM documents"):
+            out[sha] = tuple(conn.execute(q, (doc_id,)).fetchone()[0] for q in (
+                "SELECT count(*) FROM meetings WHERE document_id = ?",
+                "SELECT count(*) FROM agenda_items WHERE document_id = ?",
+                "SELECT count(*) FROM goals WHERE document_id = ?",
+                "SELECT count(*) FROM declared_summaries WHERE document_id = ?",
+                "SELECT count(*) FROM sections WHERE item_id IN (SELECT id FROM agenda_items WHERE document_id = ?)",
+                "SELECT count(*) FROM figures WHERE goal_id IN (SELECT id FROM goals WHERE document_id = ?)",
+                "SELECT count(*) FROM document_paths WHERE document_id = ?",
+                "SELECT pages FROM documents WHERE id = ?",
+            ))
+        return out
+
+
+@pytest.fixture(scope="module")
+def clean_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The corpus folder and a database that one uninterrupted run filled from it."""
+    tmp = tmp_path_factory.mktemp("clean")
+    folder = corpus_folder(tmp)
+    db = tmp / "clean.sqlite"
+    summary = pipeline.ingest_paths(make_engine(f"sqlite:///{db}"), [folder])
+    assert not summary.failed, [r.message for r in summary.failed]
+    return folder, db
+
+
+def test_kill_9_mid_batch_then_rerun(clean_store: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, clean_db = clean_store
+    files = sorted(folder.iterdir())
+    db = tmp_path / "x.sqlite"
+    cmd = [*maalspor_command(), "ingest", "-q", "--db", f"sqlite:///{db}", str(folder)]
+
+    first = kill_after(cmd, db, 1)
+    assert 1 <= first < len(files)
+    check_whole(db)
+    # killed again later in the batch, wherever it is then (perhaps in the middle of a commit)
+    second = kill_after(cmd, db, first + 3)
+    assert first < second < len(files)
+    check_whole(db)
+
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    check_whole(db)
+    assert fingerprint(db) == fingerprint(clean_db)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM document_paths").fetchone()[0] == len(files)
+        assert conn.execute("SELECT count(*) FROM file_outcomes WHERE outcome != 'ok'").fetchone()[0] == 0
+
+
+def test_two_ingests_at_once_store_everything_once(clean_store: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, clean_db = clean_store
+    db = tmp_path / "x.sqlite"
+    make_engine(f"sqlite:///{db}").dispose()  # schema first, so both runs start on the same footing
+    cmd = [*maalspor_command(), "ingest", "-q", "--db", f"sqlite:///{db}", str(folder)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, outputs, strict=True):
+        assert p.returncode == 0, out + err
+    check_whole(db)
+    assert fingerprint(db) == fingerprint(clean_db)
+
+
+def _copy_with_other_name(src: Path, name: str) -> Path:
+    dst = src.with_name(name)
+    shutil.copy(src, dst)
+    return dst
+
+
+@pytest.fixture()
+def two_engines(tmp_path: Path) -> tuple[Engine, Engine]:
+    """Two engines on one database file: two processes' worth of connections."""
+    url = f"sqlite:///{tmp_path / 'race.sqlite'}"
+    return make_engine(url), make_engine(url)
+
+
+def _docs_and_paths(engine: Engine) -> tuple[int, int]:
+    with Session(engine) as s:
+        return (s.scalar(select(func.count()).select_from(DocumentRow)) or 0,
+                s.scalar(select(func.count()).select_from(DocumentPathRow)) or 0)
+
+
+def test_integrity_error_means_decide_again(tmp_path: Path) -> None:
+    """Two runs both see no row for a path and both insert one: the unique key refuses the
+    second, which then decides again on what is stored now (here: updates the row)."""
+    from models.schema import FileOutcomeRow
+    from models.store import record_outcome
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'race.sqlite'}")
+    with Session(engine) as s, s.begin():
+        record_outcome(s, "/x/a.pdf", None, None, "failed", "the other run's outcome")
+    attempts: list[int] = []
+
+    def work(session: Session) -> None:
+        attempts.append(1)
+        with session.begin():
+            if len(attempts) == 1:  # what a run does that looked before the other one committed
+                session.add(FileOutcomeRow(path="/x/a.pdf", sha256=None, size=None, outcome="ok", message="",
+                                           at=FileOutcomeRow.at.type.python_type.now()))
+            else:
+                record_outcome(session, "/x/a.pdf", None, None, "ok", "")
+
+    pipeline._with_db(engine, work)
+    assert len(attempts) == 2
+    with Session(engine) as s:
+        assert [r.outcome for r in s.scalars(select(FileOutcomeRow))] == ["ok"]
+
+
+def test_race_lost_before_insert_stores_one_document(two_engines: tuple[Engine, Engine], tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other run commits the same content after our check that it is new: still one document."""
+    ours, theirs = two_engines
+    mine = tmp_path / "a.txt"
+    shutil.copy(corpus_path("text", "norddjurs_opfoelgning_2023-2024_tabel.txt"), mine)
+    other = _copy_with_other_name(mine, "b.txt")
+    real = pipeline.store_parsed
+    raced: list[pipeline.FileResult] = []
+
+    def store_after_the_other_run(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not raced:
+            monkeypatch.setattr(pipeline, "store_parsed", real)
+            raced.append(pipeline.ingest_file(theirs, other))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "store_parsed", store_after_the_other_run)
+    result = pipeline.ingest_file(ours, mine)
+    assert raced[0].outcome == "ok" and result.outcome == "ok"
+    assert _docs_and_paths(ours) == (1, 2)
+    check_whole(tmp_path / "race.sqlite")
+
+
+def test_race_lost_while_parsing_is_unchanged(two_engines: tuple[Engine, Engine], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    ours, theirs = two_engines
+    mine = tmp_path / "a.txt"
+    shutil.copy(corpus_path("text", "norddjurs_opfoelgning_2023-2024_tabel.txt"), mine)
+    real = pipeline.parse_raw
+
+    def parse_while_the_other_run_stores(raw):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(pipeline, "parse_raw", real)
+        assert pipeline.ingest_file(theirs, mine).outcome == "ok"  # same path, same content
+        return real(raw)
+
+    monkeypatch.setattr(pipeline, "parse_raw", parse_while_the_other_run_stores)
+    result = pipeline.ingest_file(ours, mine)
+    assert result.outcome == "unchanged" and "stored meanwhile by another ingest run" in result.message
+    assert _docs_and_paths(ours) == (1, 1)
+
+
+def test_wal_and_busy_timeout(tmp_path: Path) -> None:
+    db = tmp_path / "w.sqlite"
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+
+
+def test_ingest_waits_for_another_writer_and_a_reader(tmp_path: Path) -> None:
+    """A reviewer's open read and another program's write lock make the ingest wait, not fail."""
+    db = tmp_path / "w.sqlite"
+    engine = make_engine(f"sqlite:///{db}")
+    path = tmp_path / "a.txt"
+    shutil.copy(corpus_path("text", "norddjurs_arbejdsmarkedsafdelingen_slides_2023.txt"), path)
+
+    reader = sqlite3.connect(db)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM documents").fetchone()  # holds a read snapshot throughout
+    writer = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")  # holds the write lock until the timer releases it
+    released = threading.Event()
+
+    def release() -> None:
+        writer.execute("COMMIT")
+        released.set()
+
+    timer = threading.Timer(1.0, release)
+    timer.start()
+    try:
+        result = pipeline.ingest_file(engine, path)
+    finally:
+        timer.join()
+        reader.execute("COMMIT")
+        reader.close()
+        writer.close()
+    assert released.is_set()
+    assert result.outcome == "ok"
+    assert _docs_and_paths(engine) == (1, 1)
+
+
+def test_a_database_that_cannot_be_written_stops_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bad input costs one file; a broken database (disk full, I/O error) stops the run, since
+    nothing after it could be stored either, and says so."""
+    from sqlalchemy.exc import OperationalError
+    from typer.testing import CliRunner
+
+    from ingest.cli import app
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(corpus_path("text", "norddjurs_opfoelgning_2023-2024_tabel.txt"), folder / name)
+        (folder / name).write_text((folder / name).read_text(encoding="utf-8") + name, encoding="utf-8")
+
+    def disk_full(*_a: object, **_k: object) -> None:
+        raise OperationalError("INSERT INTO documents", {}, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(pipeline, "store_parsed", disk_full)
+    url = f"sqlite:///{tmp_path / 'full.sqlite'}"
+    summary = pipeline.ingest_paths(make_engine(url), [folder])
+    assert summary.aborted is not None and "database or disk is full" in summary.aborted
+    assert summary.results == [] and summary.exit_code == 1
+    out = CliRunner().invoke(app, ["ingest", "-q", "--db", url, str(folder)])
+    assert out.exit_code == 1
+    assert "stopped early: the database cannot be written (database or disk is full)" in out.output

@@ -1,0 +1,189 @@
+"""Upgrades lose nothing: a database made by the first migration and filled, then upgraded with
+`maalspor db upgrade`, still holds every row it held, value for value.
+
+The filler reflects the tables as the first migration made them and writes a few rows into
+each (with Danish letters, JSON, dates, every foreign key pointing at a real parent), so the
+test keeps working unchanged as later migrations add or reshape columns: it checks the
+columns that existed at 0001.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from typer.testing import CliRunner
+
+from ingest import pipeline
+from ingest.cli import app
+from models import db as dbmod
+from models.db import alembic_config, make_engine, upgrade
+from tests.conftest import corpus_path
+
+FIRST = "0001"
+ROWS = 3
+# parents before children, so every foreign key can point at a row that exists
+ORDER = ["documents", "document_paths", "meetings", "agenda_items", "sections", "goals", "figures",
+         "declared_summaries", "file_outcomes"]
+
+
+def _value(table: str, col: sa.Column[Any], i: int, parents: dict[str, list[int]]) -> Any:
+    if col.primary_key:
+        return i + 1
+    if col.foreign_keys:
+        parent = next(iter(col.foreign_keys)).column.table.name
+        ids = parents[parent]
+        return ids[i % len(ids)]
+    t = col.type
+    if isinstance(t, sa.Boolean):
+        return i % 2 == 0
+    if isinstance(t, sa.Integer):
+        return 10 * i + 1
+    if isinstance(t, sa.Float):
+        return i + 0.25
+    if isinstance(t, sa.DateTime):
+        return datetime(2024, 3, 12, 16, 0) + timedelta(days=i)
+    if isinstance(t, sa.JSON):
+        return {"mål": [i, "æøå"], "n": i} if col.name in ("counts", "extracted") else [f"værdi {i}", i]
+    if isinstance(t, sa.String | sa.Text):
+        length = getattr(t, "length", None) or 200
+        return f"{table}.{col.name} {i} Ældreråd ø å"[:length]
+    raise AssertionError(f"no test value for {table}.{col.name} ({t!r})")
+
+
+def fill(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Write ROWS rows into every table as it is now; return them as written, ordered by id."""
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    assert set(ORDER) <= set(meta.tables), sorted(meta.tables)
+    parents: dict[str, list[int]] = {}
+    with engine.begin() as conn:
+        for name in ORDER:
+            table = meta.tables[name]
+            rows = [{c.name: _value(name, c, i, parents) for c in table.columns} for i in range(ROWS)]
+            conn.execute(table.insert(), rows)
+            parents[name] = [r["id"] for r in rows]
+    return snapshot(engine, {n: [c.name for c in meta.tables[n].columns] for n in ORDER})
+
+
+def snapshot(engine: sa.Engine, columns: dict[str, list[str]]) -> dict[str, list[tuple[Any, ...]]]:
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    with engine.connect() as conn:
+        return {name: [tuple(r) for r in conn.execute(
+            sa.select(*[meta.tables[name].c[c] for c in cols]).order_by(meta.tables[name].c.id))]
+            for name, cols in columns.items()}
+
+
+def columns_of(engine: sa.Engine) -> dict[str, list[str]]:
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    return {n: [c.name for c in meta.tables[n].columns] for n in ORDER}
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def first_migration_db(url: str) -> sa.Engine:
+    engine = make_engine(url, migrate=False)
+    upgrade(engine, FIRST)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == FIRST
+    return engine
+
+
+def test_db_upgrade_from_first_migration_keeps_every_row(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = first_migration_db(url)
+    cols = columns_of(engine)
+    before = fill(engine)
+    engine.dispose()
+
+    result = CliRunner().invoke(app, ["db", "upgrade", "--db", url])
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+
+    engine = make_engine(url, migrate=False)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+        assert conn.execute(sa.text("PRAGMA foreign_key_check")).fetchall() == []
+    assert snapshot(engine, cols) == before
+    # and the upgraded database takes new documents next to the old rows
+    summary = pipeline.ingest_paths(engine, [corpus_path("text", "norddjurs_opfoelgning_2023-2024_tabel.txt")])
+    assert [r.outcome for r in summary.results] == ["ok"]
+    assert snapshot(engine, cols)["agenda_items"][:ROWS] == before["agenda_items"]
+    # running it again is a no-op
+    assert CliRunner().invoke(app, ["db", "upgrade", "--db", url]).exit_code == 0
+
+
+def test_opening_an_old_database_upgrades_it(tmp_path: Path) -> None:
+    """Every command opens the database through make_engine, which upgrades on open."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = first_migration_db(url)
+    cols = columns_of(engine)
+    before = fill(engine)
+    engine.dispose()
+    assert snapshot(make_engine(url), cols) == before
+
+
+BATCH_MIGRATION = '''"""test only: rebuild `documents` the way SQLite batch migrations do (copy, drop, rename)
+
+Revision ID: 9999
+Revises: {down}
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = "{down}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # views that name `documents` must go while it is rebuilt (SQLite checks them on rename)
+    views = op.get_bind().exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall()
+    for name, _ in views:
+        op.execute(f"DROP VIEW {{name}}")
+    with op.batch_alter_table("documents", recreate="always") as batch_op:
+        batch_op.add_column(sa.Column("language", sa.String(8), nullable=True))
+    for _, sql in views:
+        op.execute(sql)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("documents", recreate="always") as batch_op:
+        batch_op.drop_column("language")
+'''
+
+
+def test_a_table_rebuilding_migration_keeps_child_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite cannot alter a column in place, so Alembic's batch mode copies the table, drops
+    the old one and renames the copy. With foreign keys enforced, dropping `documents` would
+    cascade-delete every meeting, item and goal; the upgrade must not let it."""
+    migrations = tmp_path / "migrations"
+    shutil.copytree(dbmod.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    (migrations / "versions" / "9999_rebuild_documents.py").write_text(
+        BATCH_MIGRATION.format(down=head_revision()), encoding="utf-8")
+    monkeypatch.setattr(dbmod, "MIGRATIONS", migrations)
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = first_migration_db(url)
+    cols = columns_of(engine)
+    before = fill(engine)
+    engine.dispose()
+
+    engine = make_engine(url, migrate=False)
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "9999"
+    assert snapshot(engine, cols) == before
