@@ -148,3 +148,17 @@ def cid_page_pdf(path: Path, page: int = 11) -> Path:
         out.pages.append(src.pages[page - 1])
         out.save(path)
     return path
+
+
+def text_then_scanned_pdf(path: Path) -> Path:
+    """Page 1 has a text layer, page 2 is only a scanned image of minutes."""
+    img = page_image(scanned_pdf(path.with_name("scan-for-" + path.name)), 0, dpi=100)
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    for line in MINUTES_LINES:
+        pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    pdf.image(img, x=0, y=0, w=pdf.w, h=pdf.h)
+    path.write_bytes(bytes(pdf.output()))
+    return path

@@ -192,18 +192,7 @@ def test_scan_with_a_stamp_of_text_still_needs_ocr(tmp_path: Path) -> None:
 
 
 def test_text_pdf_with_one_scanned_page_is_stored_and_flagged(engine: Engine, tmp_path: Path) -> None:
-    from fpdf import FPDF
-
-    img = h.page_image(h.scanned_pdf(tmp_path / "scan.pdf"), 0, dpi=100)
-    pdf = FPDF(format="A4")
-    pdf.set_font("Helvetica", size=11)
-    pdf.add_page()
-    for line in h.MINUTES_LINES:
-        pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.add_page()
-    pdf.image(img, x=0, y=0, w=pdf.w, h=pdf.h)
-    mixed = tmp_path / "blandet.pdf"
-    mixed.write_bytes(bytes(pdf.output()))
+    mixed = h.text_then_scanned_pdf(tmp_path / "blandet.pdf")
     result = run(engine, mixed)["blandet.pdf"]
     assert result.outcome == "ok"
     assert_one_line_naming(result, mixed, "page 2 looks scanned", "--ocr")
@@ -583,18 +572,7 @@ def test_needs_ocr_is_retried_when_ocr_is_asked_for(engine: Engine, inbox: Path,
 def test_scanned_pages_of_a_text_pdf_are_ocred_with_skip_text(engine: Engine, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """With --ocr, a text PDF with a scanned page is OCR'd keeping its text layer (--skip-text)."""
-    from fpdf import FPDF
-
-    img = h.page_image(h.scanned_pdf(tmp_path / "scan.pdf"), 0, dpi=100)
-    pdf = FPDF(format="A4")
-    pdf.set_font("Helvetica", size=11)
-    pdf.add_page()
-    for line in h.MINUTES_LINES:
-        pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.add_page()
-    pdf.image(img, x=0, y=0, w=pdf.w, h=pdf.h)
-    mixed = tmp_path / "blandet.pdf"
-    mixed.write_bytes(bytes(pdf.output()))
+    mixed = h.text_then_scanned_pdf(tmp_path / "blandet.pdf")
     calls: list[bool] = []
 
     def fake_ocr(src: Path, dst: Path, force: bool = True, timeout: float = 0) -> None:
