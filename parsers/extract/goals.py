@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from models.records import AgendaItem, DeclaredSummary, DocLine, Document, Figure, Goal, Verdict
+from parsers.extract.figures import find_figures
 from parsers.extract.nlp import analyse
 from parsers.extract.verdicts import classify_clause, normalise_verdict
 
@@ -41,15 +42,12 @@ def vocab() -> dict[str, Any]:
 
 
 def _figures(text: str | None, role: str) -> list[Figure]:
+    """Figures of a goal or status; a figure the parser cannot read must not cost the goal."""
     if not text:
         return []
     try:
-        from parsers.extract.figures import find_figures
-    except ImportError:  # pragma: no cover - figures module is part of the package
-        return []
-    try:
         return find_figures(text, role=role)
-    except Exception:
+    except ValueError:
         return []
 
 
