@@ -586,3 +586,38 @@ def test_scanned_pages_of_a_text_pdf_are_ocred_with_skip_text(engine: Engine, tm
     assert result.outcome == "ok" and result.pages == 2
     assert_one_line_naming(result, mixed, "text from OCR")
     assert "looks scanned" not in result.message
+
+
+# --- everything at once ------------------------------------------------------------------
+
+
+def test_corpus_plus_every_bad_file_in_one_batch(engine: Engine, tmp_path: Path) -> None:
+    """The archivist's batch: real minutes mixed with every kind of bad file. Every good document is
+    stored, every bad one gets its own outcome, and the run exits 1 without losing anything."""
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    good = [p for folder in ("text", "pdf", "pdf-real") for p in sorted(corpus_path(folder).iterdir())]
+    for p in good:
+        (batch / f"{p.parent.name}-{p.name}").write_bytes(p.read_bytes())
+    (batch / "tom.pdf").write_bytes(b"")
+    h.truncated_pdf(batch / "afbrudt.pdf")
+    h.encrypted_pdf(batch / "hemmelig.pdf")
+    h.scanned_pdf(batch / "scannet.pdf")
+    h.html_as_pdf(batch / "fejlside.pdf")
+    h.zip_as_pdf(batch / "bilag.pdf")
+    h.broken_xref_pdf(batch / "xref.pdf")
+    (batch / "regneark.xlsx").write_bytes(b"PK\x03\x04 not really")
+    (batch / "loop").symlink_to(batch, target_is_directory=True)
+
+    results = run(engine, batch)
+    expected_bad = {"tom.pdf": "empty", "afbrudt.pdf": "corrupt", "hemmelig.pdf": "encrypted",
+                    "scannet.pdf": "needs_ocr", "fejlside.pdf": "corrupt", "bilag.pdf": "unsupported",
+                    "regneark.xlsx": "unsupported"}
+    assert {name: results[name].outcome for name in expected_bad} == expected_bad
+    assert results["xref.pdf"].outcome == "ok"
+    stored = [f"{p.parent.name}-{p.name}" for p in good]
+    assert all(results[name].outcome == "ok" for name in stored), {n: results[n].message for n in stored}
+    assert doc_count(engine) == len(good) + 1  # the corpus and the repaired-xref PDF, each once
+    again = run(engine, batch)
+    assert all(again[name].outcome == "unchanged" for name in stored)
+    assert doc_count(engine) == len(good) + 1
