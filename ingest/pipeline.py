@@ -44,8 +44,8 @@ from models.store import attach_path, record_outcome, store_parsed
 from parsers import PARSER_VERSION
 from parsers.parse import parse_raw
 from parsers.readers import SUPPORTED_SUFFIXES, read_document
-from parsers.readers.errors import ATTENTION, ReadError
-from parsers.readers.pdf import SCANNED_MAX_CHARS
+from parsers.readers.errors import ATTENTION, ReadError, one_line
+from parsers.readers.pdf import scanned_pages
 
 OUTCOMES = ("ok", "unchanged", "empty", "needs_ocr", "encrypted", "corrupt", "unsupported", "too_large", "failed")
 GOOD = {"ok", "unchanged"}
@@ -57,6 +57,7 @@ STICKY = {"empty", "needs_ocr", "encrypted", "corrupt", "unsupported"}
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
 DEFAULT_TIMEOUT = 300.0
 _DB_ATTEMPTS = 6
+CHANGED_WHILE_READ = "the file changed while it was being read; run the ingest again once it is complete"
 
 T = TypeVar("T")
 
@@ -116,11 +117,6 @@ def display_path(path: Path | str) -> str:
         return text
     except UnicodeEncodeError:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def one_line(text: str) -> str:
-    """Messages are one line however a library worded its exception."""
-    return " ".join(str(text).split())
 
 
 def discover(inputs: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
@@ -215,8 +211,7 @@ def hash_file(path: Path) -> tuple[str, int]:
             left -= len(chunk)
     after = path.stat()
     if _signature(before) != _signature(after):
-        raise ReadError("failed", "the file changed while it was being read; run the ingest again "
-                                  "once it is complete")
+        raise ReadError("failed", CHANGED_WHILE_READ)
     return digest.hexdigest(), after.st_size
 
 
@@ -311,11 +306,6 @@ def _store(session: Session, parsed: ParsedDocument, key: str, name: str, sha: s
     return FileResult(key, "ok", note, sha, parsed.document.page_count, len(parsed.items), len(parsed.goals))
 
 
-def _scanned_pages(raw: RawDocument) -> list[int]:
-    return [p.number for p in raw.pages
-            if p.images and sum(len("".join(ln.text.split())) for ln in p.lines) < SCANNED_MAX_CHARS]
-
-
 def _read_ocr(path: Path, force: bool, timeout: float | None) -> RawDocument:
     """OCR a copy of `path` and read that copy, labelled as the original."""
     reason = ocr_tool.missing()
@@ -354,7 +344,7 @@ def _parse(path: Path, ocr: bool, timeout: float | None) -> tuple[ParsedDocument
             raise
         raw = _read_ocr(path, force=True, timeout=timeout)
     else:
-        if ocr and raw.format == "pdf" and _scanned_pages(raw):
+        if ocr and raw.format == "pdf" and scanned_pages(raw.pages):
             try:
                 raw = _read_ocr(path, force=False, timeout=timeout)
             except ReadError as exc:  # keep the text we have; say that the scanned pages are still missing
@@ -398,8 +388,7 @@ def ingest_file(engine: Engine, path: Path, force: bool = False, max_bytes: int 
             raise ReadError("failed", "the file disappeared while it was being read; run the ingest "
                                       "again") from exc
         if _signature(after) != _signature(before):
-            raise ReadError("failed", "the file changed while it was being read; run the ingest again "
-                                      "once it is complete")
+            raise ReadError("failed", CHANGED_WHILE_READ)
         name = display_path(path.name)
         result = _with_db(engine, lambda s: _store(s, parsed, key, name, sha, size,
                                                    force, f"{key}: {note}" if note else ""))

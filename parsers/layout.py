@@ -170,7 +170,7 @@ def normalise(raw: RawDocument) -> Document:
     pos = 0
     pending: DocLine | None = None  # a line ending in a hyphen waits for its continuation
 
-    def emit(text: str, src: Line, bold: bool, italic: bool, table: bool) -> None:
+    def emit(text: str, src: Line | DocLine, bold: bool, italic: bool, table: bool) -> None:
         nonlocal pos
         out.append(DocLine(text=text, page=src.page, start=pos, end=pos + len(text), bold=bold, italic=italic,
                            size=src.size, is_table_row=table))
@@ -217,9 +217,7 @@ def normalise(raw: RawDocument) -> Document:
             continue
         emit(text.rstrip() if stripped else "", ln, bold, italic, False)
     if pending is not None:
-        out.append(DocLine(text=pending.text, page=pending.page, start=pos, end=pos + len(pending.text),
-                           bold=pending.bold, italic=pending.italic))
-        pos += len(pending.text) + 1
+        emit(pending.text, pending, pending.bold, pending.italic, False)
     text = "\n".join(dl.text for dl in out)
     return Document(path=raw.path, format=raw.format, reader=raw.reader, text=text, lines=out,
                     page_count=len(raw.pages), warnings=list(raw.warnings))

@@ -113,9 +113,6 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
         if name.endswith("s") and re.search(rf"\b{re.escape(name[:-1])}\b", doc.text):
             name = name[:-1]  # "Københavns Kommune" is København's
         meeting.municipality = name
-    elif meeting.body:
-        c = _CITY_BODY.match(meeting.body)
-        meeting.municipality = c.group(1) if c else None
     if meeting.municipality is None and meeting.body:
         c = _CITY_BODY.match(meeting.body)
         meeting.municipality = c.group(1) if c else None

@@ -159,14 +159,13 @@ def _title_continuation(lines: list[DocLine], i: int, end: int) -> tuple[str, in
     return " ".join(parts), last
 
 
-def _sections(doc: Document, lines: list[DocLine], first: int, end: int) -> list[Section]:
+def _sections(lines: list[DocLine], first: int, end: int) -> list[Section]:
     heads = [(j, section_kind(lines[j].text)) for j in range(first, end)]
     heads = [(j, k) for j, k in heads if k and not lines[j].is_table_row]
     sections = []
     for n, (j, kind) in enumerate(heads):
         stop = heads[n + 1][0] if n + 1 < len(heads) else end
-        body = [ln for ln in lines[j + 1:stop]]
-        text = "\n".join(ln.text for ln in body).strip()
+        text = "\n".join(ln.text for ln in lines[j + 1:stop]).strip()
         start = lines[j].start
         stop_off = lines[stop - 1].end if stop - 1 > j else lines[j].end
         sections.append(Section(
@@ -198,7 +197,7 @@ def split_items(doc: Document) -> tuple[str, list[AgendaItem]]:
         full_title = _plain(f"{title} {extra}".strip())
         head_zone = " ".join(lines[j].text for j in _next_content(lines, last, 4))
         case = _case_number(head_zone)
-        sections = _sections(doc, lines, last + 1, end)
+        sections = _sections(lines, last + 1, end)
         closed = bool(CLOSED.match(full_title)) or (bool(CLOSED.search(head_zone)) and not OPEN.search(head_zone))
         tail = end - 1
         while tail > i and not lines[tail].text.strip():

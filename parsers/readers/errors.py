@@ -20,3 +20,8 @@ class ReadError(Exception):
 # a text PDF); the pipeline shows them next to the file's outcome, the others only go to the
 # document's stored warnings.
 ATTENTION = "attention: "
+
+
+def one_line(text: object) -> str:
+    """Messages are one line however a library worded its exception."""
+    return " ".join(str(text).split())

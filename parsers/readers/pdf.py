@@ -25,7 +25,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from models.records import Line, Page, RawDocument
-from parsers.readers.errors import ATTENTION, ReadError
+from parsers.readers.errors import ATTENTION, ReadError, one_line
 
 # pdfminer and pdfplumber log every oddity of a damaged file as a warning on stderr, amid the
 # progress bar; what matters reaches the user as the file's outcome or the document's warnings.
@@ -38,6 +38,8 @@ _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 # number may be all the text a scanning workflow adds).
 SCANNED_MAX_CHARS = 20
 OCR_SKIP_TEXT = "run `ocrmypdf -l dan --skip-text IN OUT` or install the `ocr` extra and pass --ocr"
+ENCRYPTED = ("the PDF is password-protected: ask the publisher for an open copy or decrypt it "
+             "(qpdf --decrypt --password=PASSWORD IN OUT)")
 OCR_FORCE = "run `ocrmypdf -l dan --force-ocr IN OUT` or install the `ocr` extra and pass --ocr"
 
 
@@ -86,6 +88,8 @@ def _plumber_page_lines(page: Any, number: int) -> list[Line]:
         entries.append((tl["top"], tl["x0"], Line(
             text=tl["text"], page=number, bbox=bbox, bold=bold, italic=italic, size=size)))
     for table, rows in tables:
+        tx0, ttop, tx1, tbottom = table.bbox
+        table_chars = [c for c in page.chars if ttop <= c["top"] <= tbottom and tx0 <= c["x0"] <= tx1]
         for row_obj, row in zip(table.rows, rows, strict=False):
             cells = tuple(_cell_text(c) for c in row)
             while cells and not cells[-1]:
@@ -93,7 +97,7 @@ def _plumber_page_lines(page: Any, number: int) -> list[Line]:
             if not any(cells):
                 continue
             x0, top, x1, bottom = row_obj.bbox
-            chars = [c for c in page.chars if top <= c["top"] <= bottom and x0 <= c["x0"] <= x1]
+            chars = [c for c in table_chars if top <= c["top"] <= bottom and x0 <= c["x0"] <= x1]
             bold, italic, size = _font_flags(chars[:1] if cells and not cells[0] else
                                              [c for c in chars if c["x0"] < (x0 + x1) / 2] or chars)
             entries.append((top, x0, Line(
@@ -138,19 +142,14 @@ def ends_with_eof(path: Path) -> bool:
         return b"%%EOF" in fh.read()
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
 def _open_pdfium(path: Path) -> tuple[pdfium.PdfDocument | None, str]:
     """pdfium's document, or None and why; a password is final, since no reader can do without it."""
     try:
         return pdfium.PdfDocument(str(path)), ""
     except pdfium.PdfiumError as exc:
-        msg = _one_line(str(exc))
+        msg = one_line(str(exc))
         if "password" in msg.lower() or "security" in msg.lower():
-            raise ReadError("encrypted", "the PDF is password-protected: ask the publisher for an open copy "
-                                         "or decrypt it (qpdf --decrypt --password=PASSWORD IN OUT)") from exc
+            raise ReadError("encrypted", ENCRYPTED) from exc
         return None, msg
 
 
@@ -162,14 +161,13 @@ def _open_plumber(path: Path) -> tuple[Any, list[Any] | None, str]:
     except Exception as exc:  # pdfminer is stricter than pdfium about damaged xref tables
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
         if "password" in type(cause).__name__.lower():
-            raise ReadError("encrypted", "the PDF is password-protected: ask the publisher for an open copy "
-                                         "or decrypt it (qpdf --decrypt --password=PASSWORD IN OUT)") from exc
-        return None, None, _one_line(f"{type(cause).__name__}: {cause}")
+            raise ReadError("encrypted", ENCRYPTED) from exc
+        return None, None, one_line(f"{type(cause).__name__}: {cause}")
     try:
         return plumber, list(plumber.pages), ""
     except Exception as exc:
         _close_plumber(plumber)
-        return None, None, _one_line(f"{type(exc).__name__}: {exc}")
+        return None, None, one_line(f"{type(exc).__name__}: {exc}")
 
 
 def _close_plumber(plumber: Any) -> None:
@@ -197,6 +195,11 @@ def _plumber_page(page: Any, number: int) -> tuple[list[Line], float, float, int
 
 def _visible(lines: list[Line]) -> int:
     return sum(len("".join(ln.text.split())) for ln in lines)
+
+
+def scanned_pages(pages: list[Page]) -> list[int]:
+    """Numbers of the pages that look scanned: images and almost no visible characters."""
+    return [p.number for p in pages if p.images and _visible(p.lines) < SCANNED_MAX_CHARS]
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -252,7 +255,7 @@ def read_pdf(path: Path, max_pages: int | None = None) -> RawDocument:
             raise ReadError("needs_ocr", f"scanned PDF without text layer: {OCR_SKIP_TEXT}")
         raise ReadError("empty", "the PDF has no text layer and no images (blank pages, or text drawn as "
                                  f"outlines): if its pages show text, {OCR_FORCE}")
-    scanned = [p.number for p, n in zip(pages, visible, strict=True) if p.images and n < SCANNED_MAX_CHARS]
+    scanned = scanned_pages(pages)
     if scanned and all(n < SCANNED_MAX_CHARS for n in visible):
         raise ReadError("needs_ocr", f"scanned PDF with almost no text layer ({sum(visible)} characters on "
                                      f"{len(pages)} pages): {OCR_FORCE}")
@@ -289,7 +292,7 @@ def _read_page(fdoc: pdfium.PdfDocument | None, plumber_pages: list[Any] | None,
             try:
                 fium_lines = _pdfium_page_lines(fdoc, index)
             except pdfium.PdfiumError as exc:
-                warnings.append(f"page {number}: pdfium failed ({_one_line(str(exc))})")
+                warnings.append(f"page {number}: pdfium failed ({one_line(str(exc))})")
                 fium_lines = []
             if lines is None or cids >= 3 or _visible(fium_lines):
                 if cids >= 3:
