@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# `make test` must pass or fail the same way every run: derandomized examples and no example database
+# (a failure saved in .hypothesis/ would otherwise fail every later run of that checkout). Open-ended
+# fuzzing lives in scripts/fuzz_pdfs.py; set HYPOTHESIS_PROFILE=explore to draw fresh examples here.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"

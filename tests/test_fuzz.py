@@ -93,6 +93,20 @@ def test_any_html_gives_lines(html: str) -> None:
         assert line.text == line.text.strip() and line.text
 
 
+def test_html_row_starting_with_empty_cell_has_stripped_text() -> None:
+    """Regression: hypothesis found `<TABLE><TD><TD>0` gave the line text '\\t0'."""
+    (line,) = html_to_lines("<TABLE><TD><TD>0")
+    assert line.text == "0" and line.cells == ("", "0")
+
+
+def test_suite_profile_is_deterministic() -> None:
+    """The suite's hypothesis runs are derandomized and keep no example database (see conftest)."""
+    from hypothesis import settings as current
+
+    assert current.default.derandomize and current.default.database is None
+    assert FUZZ.derandomize and FUZZ.database is None
+
+
 @FUZZ
 @given(st.binary(max_size=3000), st.sampled_from([".txt", ".md", ".html", ".pdf"]))
 def test_any_bytes_under_any_name_read_or_refused(tmp_path_factory: pytest.TempPathFactory, data: bytes,

@@ -65,7 +65,9 @@ def _walk(node: Node, lines: list[Line]) -> None:
             while cells and not cells[-1]:
                 cells.pop()
             if any(cells):
-                lines.append(Line(text="\t".join(cells), page=1, cells=tuple(cells)))
+                # Leading empty cells stay in `cells` (column positions matter) but not in the text,
+                # which is always stripped like every other line.
+                lines.append(Line(text="\t".join(cells).strip(), page=1, cells=tuple(cells)))
             continue
         has_block = any(c.tag in _BLOCKS for n, c in enumerate(child.traverse()) if n)
         if tag in _BLOCKS and not has_block:
