@@ -1,14 +1,21 @@
-"""Goals, verdicts and declared summaries from an agenda item (or a whole item-less document).
+"""Goals, verdicts and declared summaries from a whole document, whatever its agenda items.
 
-Three layouts, tried per item: follow-up tables (`Mål 2.1 – Titel | tekst`, `Status | …`,
-`Målopfyldelse | …`) whether they arrive as cells or as lines broken by a PDF text layer;
-lists of goals introduced by a line that names them; and target clauses in prose
-(`Målsætningen er, at …`). Slides, e-mails and budget tables match none of them.
+Goals are looked for over the whole document, never only inside agenda items: an item split
+that goes wrong (a recommendation list read as items, an unnumbered item missed) may mislabel a
+goal, never lose it. Every layout proposes candidates with their evidence and a confidence:
+follow-up tables (`Mål 2.1 – Titel | tekst`, `Status | …`, `Målopfyldelse | …`) as cells or as
+lines broken by a PDF text layer; labelled targets without status (`Resultatmål: At …`); goals
+in a type the document declares ("angivet med kursiv"); lists of goals under an intro that names
+them; target clauses and target sentences closed by a verdict in prose. `merge_candidates`
+keeps the best-evidenced candidate where several describe the same goal; afterwards each goal is
+attributed to the agenda item whose span holds it. Slides, e-mails and budget tables match none.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +45,7 @@ def vocab() -> dict[str, Any]:
     data["followup_re"] = re.compile(data["prose_followup"])
     data["intro_re"] = re.compile(data["list_intro"], re.I)
     data["intro_not_re"] = re.compile(data["list_intro_not"], re.I)
+    data["recommendation_re"] = re.compile(data["recommendation_intro"], re.I)
     return data
 
 
@@ -102,6 +110,45 @@ def _clean(text: str) -> str:
     return " ".join(text.split()).strip()
 
 
+_PLAN_HEADING = re.compile(r"opfølgning|status|mål|plan|strategi|politik|aftale", re.I)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What goal finders may know of the document's structure: hints, never gates.
+
+    `breaks` are the line indexes where agenda items start (a finder resets its running state
+    there); `marks` are offsets where the plan in force changes: an item's title, or a heading
+    that names a plan and year. Neither decides whether a goal is found.
+    """
+
+    breaks: frozenset[int] = frozenset()
+    marks: tuple[tuple[int, str | None, int | None], ...] = ()
+    _offsets: tuple[int, ...] = field(default=(), repr=False)
+
+    def plan_at(self, offset: int | None) -> tuple[str | None, int | None]:
+        if offset is None or not self.marks:
+            return None, None
+        k = bisect_right(self._offsets, offset) - 1
+        return (self.marks[k][1], self.marks[k][2]) if k >= 0 else (None, None)
+
+
+def make_context(lines: list[DocLine], items: list[AgendaItem]) -> Context:
+    marks: list[tuple[int, str | None, int | None]] = [(it.start, *find_plan(it.title)) for it in items]
+    for line in lines:
+        text = line.text.strip()
+        if line.is_table_row or _BULLET.match(text) or not _is_heading_like(text) or len(text.split()) > 12:
+            continue
+        if _PLAN_HEADING.search(text):
+            plan, year = find_plan(text)
+            if year is not None:
+                marks.append((line.start, plan, year))
+    marks.sort(key=lambda m: m[0])
+    starts = {it.start for it in items}
+    breaks = frozenset(i for i, ln in enumerate(lines) if ln.start in starts)
+    return Context(breaks=breaks, marks=tuple(marks), _offsets=tuple(m[0] for m in marks))
+
+
 class _Block:
     """One goal being read from a table: header, statement, status and verdict lines."""
 
@@ -115,6 +162,7 @@ class _Block:
         self.last = line
         self.in_cells = in_cells
         self.state = "text"
+        self.colon = False  # `Resultatmål: At …`: a label, not a goal id mentioned in prose
 
 
 def _cells(line: DocLine) -> list[str]:
@@ -128,10 +176,17 @@ def _is_heading_like(text: str) -> bool:
     return 2 < len(t) < 120 and not t.endswith((".", ":", ",")) and t[:1].isupper()
 
 
-def table_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
+def _is_statement(text: str) -> bool:
+    """A goal statement, not a phrase: starts with a capital and says something."""
+    return len(text) >= 15 and (text[:1].isupper() or text[:1].isdigit()) and len(text.split()) >= 3
+
+
+def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
+    ctx = ctx or Context()
     v = vocab()
     header_re, status_re, verdict_re = v["goal_header_re"], v["status_re"], v["verdict_re"]
-    plan, plan_year = find_plan(item_title)
+    plan: str | None = None
+    plan_year: int | None = None
     theme: str | None = None
     pending_heading: list[str] = []
     blocks: list[tuple[_Block, str | None, str | None, int | None]] = []
@@ -143,18 +198,25 @@ def table_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
             blocks.append((cur, theme, plan, plan_year))
         cur = None
 
-    for line in lines:
+    blank_after = False
+    for n, line in enumerate(lines):
+        if n in ctx.breaks:
+            close()  # a new agenda item: the previous table's plan and heading end here
+            plan, plan_year, theme, pending_heading = None, None, None, []
         raw = line.text.strip()
         if not raw:
+            blank_after = cur is not None
             continue
+        after_blank, blank_after = blank_after, False
         cells = _cells(line)
         first = cells[0]
         second = " ".join(c for c in cells[1:] if c)
         m = header_re.match(first)
-        if m and (m.group("rest") or second or True):
+        if m:
             close()
             rest = _clean(m.group("rest") or "").lstrip(":. ")
             cur = _Block(m.group("id"), rest, line, len(cells) > 1)
+            cur.colon = m.group("id") is None or first[m.end("id"):m.end("id") + 2].strip().startswith(":")
             if second:
                 cur.text_parts.append(second)
             if pending_heading:
@@ -187,6 +249,12 @@ def table_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
                 pending_heading = []
             continue
         if cur.state == "text":
+            wraps = raw[:1].islower() and not (cur.text_parts or cur.header)[-1].endswith((".", "!", "?"))
+            if cur.colon and cur.header and not cur.in_cells and (after_blank or not wraps):
+                close()  # `Resultatmål: At …` said it all on its line; a new paragraph is not its text
+                if _is_heading_like(first) and not second:
+                    pending_heading.append(_clean(first))
+                continue
             if cur.in_cells and not second and len(cells) == 1 and line.is_table_row:
                 close()
                 pending_heading.append(_clean(first))
@@ -208,8 +276,11 @@ def table_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
 
     goals: list[Goal] = []
     for block, btheme, bplan, byear in blocks:
-        if not block.status and not block.verdict:
+        labelled_only = not block.status and not block.verdict
+        if labelled_only and not (block.colon or block.in_cells):
             continue  # a "Mål 3.2" mentioned in prose is not a follow-up row
+        if bplan is None:
+            bplan, byear = ctx.plan_at(block.first.start)
         header = " ".join(block.header)
         title: str | None = None
         if block.in_cells or block.text_parts and block.first.is_table_row:
@@ -221,7 +292,7 @@ def table_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
         else:
             text = " ".join([header] + block.text_parts)
         text = _clean(text)
-        if not text:
+        if not text or labelled_only and not _is_statement(text):
             continue
         status = _clean(" ".join(block.status)) or None
         verdict_text = _clean(" ".join(block.verdict)) or None
@@ -231,7 +302,10 @@ def table_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
         if verdict_text and verdict is Verdict.none:
             reasons.append("verdict phrase not recognised")
             confidence -= 0.4
-        if not verdict_text:
+        if labelled_only:
+            reasons.append("labelled goal without status")
+            confidence -= 0.3
+        elif not verdict_text:
             reasons.append("no verdict given")
             confidence -= 0.2
         if not block.first.is_table_row:
@@ -259,13 +333,15 @@ def _column(cells: list[str], cols: dict[str, int], key: str) -> str | None:
     return cells[n] if n is not None and n < len(cells) and cells[n] else None
 
 
-def column_table_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
+def column_table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
     """Tables with a header row `Mål | Status | Målopfyldelse`: one goal per row, columns by header."""
+    ctx = ctx or Context()
     goals: list[Goal] = []
-    plan, plan_year = find_plan(item_title)
     cols: dict[str, int] | None = None
     theme: str | None = None
-    for line in lines:
+    for n_line, line in enumerate(lines):
+        if n_line in ctx.breaks:
+            cols, theme = None, None
         if not line.is_table_row and "\t" not in line.text:
             cols = None if line.text.strip() else cols
             continue
@@ -301,6 +377,7 @@ def column_table_goals(lines: list[DocLine], item_title: str | None) -> list[Goa
         if verdict is Verdict.none and status and not verdict_text:
             verdict, expectation = normalise_verdict(status)
         reasons = ["verdict phrase not recognised"] if verdict_text and verdict is Verdict.none else []
+        plan, plan_year = ctx.plan_at(line.start)
         goals.append(Goal(plan=plan, plan_year=plan_year, goal_id=goal_id, theme=theme, text=_clean(text),
                           status_text=status, verdict=verdict, verdict_text=verdict_text, expectation=expectation,
                           figures=_figures(text, "target") + _figures(status, "observed"),
@@ -342,8 +419,13 @@ def colon_list_goals(lines: list[DocLine]) -> list[Goal]:
     return goals if any(g.goal_id and "." not in g.goal_id for g in goals) else []
 
 
-def list_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
-    """Bulleted or numbered goals under a line that calls them goals ("To overordnede målsætninger")."""
+def list_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
+    """Bulleted, numbered or `At …` goals under a line that calls them goals ("… at målet er:").
+
+    An `at`-point under an intro that names goals is a goal; under "indstiller, at" it is a
+    recommendation, and the intro never names goals there.
+    """
+    ctx = ctx or Context()
     v = vocab()
     goals: list[Goal] = []
     content = [ln for ln in lines if ln.text.strip()]
@@ -351,31 +433,37 @@ def list_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
     intro_verdict: tuple[Verdict, str | None] = (Verdict.none, None)
     theme: str | None = None
     in_list = False
+
+    def item_of(text: str) -> re.Match[str] | None:
+        return _BULLET.match(text) or (_AT_POINT.match(text) if intro is not None else None)
+
     def list_follows(k: int) -> bool:
         """The list starts right after the intro, or after one heading line."""
         nxt = [ln.text.strip() for ln in content[k + 1:k + 3]]
-        return bool(nxt) and (bool(_BULLET.match(nxt[0])) or (
-            len(nxt) > 1 and _is_heading_like(nxt[0]) and bool(_BULLET.match(nxt[1]))))
+        return bool(nxt) and (_starts_point(nxt[0]) or (
+            len(nxt) > 1 and _is_heading_like(nxt[0]) and _starts_point(nxt[1])))
 
     for k, line in enumerate(content):
         text = line.text.strip()
-        bullet = _BULLET.match(text)
+        bullet = item_of(text)
         if bullet:
             if intro is None:
                 continue
             body = _clean(text[bullet.end():])
             number = re.match(r"^\s*(\d{1,2})[.)]", text)
-            if body.endswith(":") or len(body) < 12 or len(body) > 300 or body.lower().startswith("at "):
+            if body.endswith(":") or len(body) < 12 or len(body) > 300:
                 in_list = True
-                continue  # a sub-intro, a fragment, or an "at …" recommendation point
+                continue  # a sub-intro or a fragment
             in_list = True
             verdict, vtext = intro_verdict
-            plan, year = find_plan(intro.text, item_title)
+            plan, year = find_plan(intro.text)
+            if year is None:
+                plan, year = ctx.plan_at(line.start)
             goals.append(Goal(goal_id=number.group(1) if number and not theme else None, plan=plan, plan_year=year,
                               theme=theme or _clean(intro.text.rstrip(":")), text=body, verdict=verdict,
                               verdict_text=vtext, figures=_figures(body, "target"), confidence=0.6,
-                              confidence_reasons=["goal found in a list, not a follow-up table"], layout="list",
-                              page=line.page, start=line.start, end=line.end))
+                              confidence_reasons=["goal found in a list under an intro that names goals"],
+                              layout="list", page=line.page, start=line.start, end=line.end))
             continue
         if goals and in_list and text[:1].islower() and goals[-1].end == content[k - 1].end:
             goals[-1].text = _clean(f"{goals[-1].text} {text}")  # the bullet's text wrapped onto this line
@@ -384,6 +472,8 @@ def list_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
         last_sentence = re.split(r"(?<=[.!?])\s+", text)[-1]
         names_goals = (bool(v["intro_re"].search(last_sentence)) and not v["intro_not_re"].search(last_sentence)) or (
             bool(re.search(r"\b(?:nedenstående|følgende)\s+(?:[\wæøå]+\s+)?mål", text, re.I)))
+        if v["recommendation_re"].search(last_sentence):
+            names_goals = False
         if intro is not None and _is_heading_like(text) and len(text) < 90 and list_follows(k) and \
                 (in_list or content[k - 1] is intro):
             theme = _clean(text)  # a sub-heading inside the list of goals
@@ -404,25 +494,54 @@ def list_goals(lines: list[DocLine], item_title: str | None) -> list[Goal]:
     return goals
 
 
+_AT_POINT = re.compile(r"^(?=[Aa]t\s+[a-zæøå])")
+
+
+def _starts_point(text: str) -> bool:
+    return bool(_BULLET.match(text) or _AT_POINT.match(text))
 _ABBREV = {"ca", "pr", "nr", "kr", "mio", "mia", "fx", "jf", "inkl", "evt", "kl", "bl.a", "f.eks", "mht", "vedr",
            "ift", "pkt", "stk", "mdr", "t", "dvs", "mv", "m.v", "osv", "etc", "hhv", "ang", "iht", "pct"}
 
 
-def paragraphs(lines: list[DocLine]) -> list[str]:
-    """Lines joined into paragraphs; a blank line or a new list item starts the next one."""
-    out: list[str] = []
-    cur: list[str] = []
+@dataclass
+class Paragraph:
+    text: str
+    first: DocLine
+    last: DocLine
+    italic: bool  # every line of it is in italics (or bold, for `bold`)
+    bold: bool
+    heading: bool  # a short line standing alone, not a sentence
+
+
+def paragraph_spans(lines: list[DocLine]) -> list[Paragraph]:
+    """Lines joined into paragraphs; a blank line, a new list item or a change of type starts the next one."""
+    out: list[Paragraph] = []
+    cur: list[DocLine] = []
+
+    def flush() -> None:
+        if cur:
+            text = " ".join(ln.text.strip() for ln in cur)
+            out.append(Paragraph(text=text, first=cur[0], last=cur[-1], italic=all(ln.italic for ln in cur),
+                                 bold=all(ln.bold for ln in cur),
+                                 heading=len(cur) == 1 and _is_heading_like(text) and len(text) < 100))
+        cur.clear()
+
     for line in lines:
         text = line.text.strip()
         if not text or _BULLET.match(text) or line.is_table_row:
-            if cur:
-                out.append(" ".join(cur))
-            cur = [text] if text and not line.is_table_row else []
+            flush()
+            if text and not line.is_table_row:
+                cur.append(line)
             continue
-        cur.append(text)
-    if cur:
-        out.append(" ".join(cur))
+        if cur and (cur[-1].italic != line.italic or cur[-1].bold != line.bold):
+            flush()
+        cur.append(line)
+    flush()
     return out
+
+
+def paragraphs(lines: list[DocLine]) -> list[str]:
+    return [p.text for p in paragraph_spans(lines)]
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -441,11 +560,17 @@ def sentences(paragraph: str) -> list[str]:
     return out
 
 
-def prose_goals(lines: list[DocLine]) -> list[Goal]:
+def _span(first: DocLine, last: DocLine) -> dict[str, Any]:
+    return {"page": first.page, "start": first.start, "end": last.end}
+
+
+def prose_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
+    """Target clauses (`Målsætningen er, at …`), judged by their own clause or the paragraph's verdict."""
+    ctx = ctx or Context()
     v = vocab()
     goals: list[Goal] = []
-    base = lines[0].start if lines else 0
-    para_sentences = [sentences(p) for p in paragraphs(lines)]
+    paras = paragraph_spans(lines)
+    para_sentences = [sentences(p.text) for p in paras]
     all_sentences = [(pi, si, s) for pi, ps in enumerate(para_sentences) for si, s in enumerate(ps)]
     for n, (pi, si, sentence) in enumerate(all_sentences):
         found: list[tuple[str, str]] = []
@@ -467,54 +592,139 @@ def prose_goals(lines: list[DocLine]) -> list[Goal]:
             judged = clause if re.search(r"nået|opfyld", clause) else verdict_sentence
             verdict, expectation = normalise_verdict(judged)
             plan, plan_year = find_plan(goal_text, clause)
+            if plan_year is None:
+                plan, plan_year = ctx.plan_at(paras[pi].first.start)
             goals.append(Goal(text=goal_text, verdict=verdict, expectation=expectation, plan=plan, plan_year=plan_year,
                               status_text=(status or (judged if re.search(r"\d", judged) else None))
                               if verdict_sentence and judged is verdict_sentence else None,
                               verdict_text=judged if verdict is not Verdict.none else None,
                               figures=_figures(goal_text, "target") + _figures(status, "observed"), confidence=0.5,
-                              confidence_reasons=["goal found in prose"], layout="prose",
-                              page=lines[0].page if lines else None, start=base, end=lines[-1].end if lines else base))
-    known = " ".join(g.text.lower() for g in goals)
-    for goal in cue_goals(lines):
-        if goal.text.lower()[:40] not in known and not any(g.text.lower()[:40] in goal.text.lower() for g in goals):
-            goals.append(goal)
-    return _merge_duplicates(goals)
+                              confidence_reasons=["target clause in prose"], layout="prose",
+                              **_span(paras[pi].first, paras[pi].last)))
+    return _merge_restated(goals)
 
 
-def cue_goals(lines: list[DocLine]) -> list[Goal]:
-    """Sentences with a target cue (`skal`, `forventes`, `Målet er, at`) or in italics, closed by a verdict.
+def cue_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
+    """A target sentence (`skal`, `forventes`, a level, or italics) that a later verdict sentence judges.
 
-    spaCy marks the cues and verdict sentences; a goal needs both, in one paragraph, so ordinary
-    prose that merely says what "skal" happen is left alone.
+    spaCy marks the cues and the verdict sentences ("Målet forventes ikke nået"). The verdict
+    implies a goal before it: the judged statement is looked for back to the previous verdict or
+    heading, across up to two paragraphs of status. Ordinary prose that merely says what "skal"
+    happen, with no verdict after it, is left alone.
     """
+    ctx = ctx or Context()
     goals: list[Goal] = []
-    italic_text = " ".join(ln.text.strip() for ln in lines if ln.italic)
-    for para in paragraphs(lines):
-        if not re.search(r"nå|opfyld|tidligt|muligt|udgå", para, re.I):
+    paras = paragraph_spans(lines)
+    flat: list[tuple[int, str, set[str], bool, bool]] = []  # paragraph, sentence, cues, verdict, italic
+    for pi, para in enumerate(paras):
+        if para.heading:
+            flat.append((pi, para.text, set(), False, False))
             continue
-        analysed = analyse(para)
-        for k, (sentence, cues, is_verdict) in enumerate(analysed):
-            italic = bool(italic_text) and sentence[:30] in italic_text
-            if is_verdict or not ({"TARGET_MODAL", "TARGET_NOUN"} & cues or italic):
-                continue
-            rest = analysed[k + 1:]
-            j = next((n for n, r in enumerate(rest) if r[2]), None)
-            if j is None or any({"TARGET_NOUN"} & r[1] for r in rest[:j]):
-                continue
-            verdict_sentence = rest[j][0]
-            verdict, expectation = normalise_verdict(verdict_sentence)
-            if verdict is Verdict.none:
-                continue
-            status = " ".join(r[0] for r in rest[:j]) or None
-            goals.append(Goal(text=sentence, status_text=status, verdict=verdict, expectation=expectation,
-                              verdict_text=verdict_sentence,
-                              figures=_figures(sentence, "target") + _figures(status, "observed"),
-                              confidence=0.45 if not italic else 0.55,
-                              confidence_reasons=["goal found in prose" + (" (italic)" if italic else "")],
-                              layout="prose", page=lines[0].page if lines else None,
-                              start=lines[0].start if lines else None, end=lines[-1].end if lines else None))
-            break  # one goal per paragraph: the first cue sentence before its verdict
+        italic_para = para.italic
+        for sentence, cues, is_verdict in analyse(para.text):
+            flat.append((pi, sentence, cues, is_verdict, italic_para))
+    stop = -1  # index of the last sentence that closed a goal or a heading
+    for k, (pi, sentence, _cues, is_verdict, _it) in enumerate(flat):
+        if paras[pi].heading:
+            stop = k
+            continue
+        if not is_verdict:
+            continue
+        verdict, expectation = normalise_verdict(sentence)
+        if verdict is Verdict.none:
+            continue
+        window = [j for j in range(stop + 1, k) if flat[j][0] >= pi - 2]
+        stop = k
+        goal_at = next((j for j in window if ({"TARGET_MODAL", "TARGET_NOUN"} & flat[j][2] or flat[j][4])
+                        and not flat[j][3]), None)
+        if goal_at is None:
+            continue
+        later_nouns = [j for j in window if j > goal_at and "TARGET_NOUN" in flat[j][2]]
+        if later_nouns:
+            continue  # a second target clause between: prose_goals judges those
+        statement = flat[goal_at][1]
+        status = " ".join(flat[j][1] for j in window if j > goal_at) or None
+        italic = flat[goal_at][4]
+        first_para, last_para = paras[flat[goal_at][0]], paras[pi]
+        plan, plan_year = find_plan(statement)
+        if plan_year is None:
+            plan, plan_year = ctx.plan_at(first_para.first.start)
+        goals.append(Goal(text=statement, status_text=status, verdict=verdict, expectation=expectation,
+                          verdict_text=sentence, plan=plan, plan_year=plan_year,
+                          figures=_figures(statement, "target") + _figures(status, "observed"),
+                          confidence=0.55 if italic else 0.45,
+                          confidence_reasons=["target sentence closed by a verdict" + (" (italic)" if italic else "")],
+                          layout="prose", **_span(first_para.first, last_para.last)))
     return goals
+
+
+_DECLARED_TYPE = re.compile(
+    r"\b(?:angivet|anført|markeret|skrevet|fremhævet|gengivet|vist|står|sat|trykt)\s+(?:med|i)\s+"
+    r"(?P<type>kursiv|fed(?:\s+skrift)?|understregning|understreget)", re.I)
+
+
+def typography_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
+    """Goals marked by type, as the document itself declares ("Målene er nedenfor angivet med kursiv").
+
+    Each paragraph in that type after the declaration is a goal statement (one goal per
+    sentence); the plain paragraphs after it, up to the next goal or heading, are its status,
+    and a verdict sentence among them ("Målet forventes ikke nået") is its verdict. A goal with
+    no verdict sentence keeps verdict `none`.
+    """
+    ctx = ctx or Context()
+    paras = paragraph_spans(lines)
+    declared = next(((k, m) for k, p in enumerate(paras) if (m := _DECLARED_TYPE.search(p.text))), None)
+    if declared is None:
+        return []
+    start, m = declared
+    kind = m.group("type").lower()
+    styled = (lambda p: p.italic) if kind.startswith("kursiv") else (lambda p: p.bold and not p.heading)
+    if kind.startswith("underst"):
+        return []  # the readers do not report underlining
+    groups: list[tuple[list[Paragraph], list[Paragraph]]] = []
+    for para in paras[start + 1:]:
+        if styled(para) and not para.heading and len(para.text) >= 15:
+            if groups and not groups[-1][1]:
+                groups[-1][0].append(para)  # goals in a row, before any status
+            else:
+                groups.append(([para], []))
+        elif groups and para.heading and not styled(para):
+            groups.append(([], []))  # a heading ends the status of the goals above it
+        elif groups and groups[-1][0]:
+            groups[-1][1].append(para)
+    goals: list[Goal] = []
+    for goal_paras, status_paras in groups:
+        if not goal_paras:
+            continue
+        status_sentences = [s for p in status_paras for s in sentences(p.text)]
+        verdict_sentence = next((s for s in reversed(status_sentences) if _judges_goal(s)), None)
+        verdict, expectation = normalise_verdict(verdict_sentence)
+        status = " ".join(s for s in status_sentences if s is not verdict_sentence) or None
+        last = (status_paras or goal_paras)[-1].last
+        for para in goal_paras:
+            for statement in sentences(para.text) if len(para.text) > 250 else [para.text]:
+                statement = _clean(statement)
+                if len(statement) < 15:
+                    continue
+                plan, plan_year = find_plan(statement)
+                if plan_year is None:
+                    plan, plan_year = ctx.plan_at(para.first.start)
+                reasons = [f"marked in {kind}, as the document declares"]
+                if verdict_sentence is None:
+                    reasons.append("no verdict given")
+                goals.append(Goal(text=statement, status_text=status, verdict=verdict, expectation=expectation,
+                                  verdict_text=verdict_sentence, plan=plan, plan_year=plan_year,
+                                  figures=_figures(statement, "target") + _figures(status, "observed"),
+                                  confidence=0.75 if verdict_sentence else 0.65, confidence_reasons=reasons,
+                                  layout="typography", page=para.first.page, start=para.first.start, end=last.end))
+    return goals
+
+
+def _judges_goal(sentence: str) -> bool:
+    """A sentence that passes a verdict on the goal ("Målet forventes nået", "Det er for tidligt …")."""
+    if classify_clause(sentence) is None:
+        return False
+    return bool(re.search(r"\bmål(?:et|ene|sætningen|tallet)?\b|\bfor\s+tidligt\b|\bikke\s+muligt\b", sentence, re.I))
 
 
 def _followup_in_paragraph(rest: list[str]) -> tuple[str | None, str | None]:
@@ -533,8 +743,8 @@ def _figure_key(goal: Goal) -> tuple[str, ...]:
     return tuple(sorted(re.findall(r"\d+(?:[.,]\d+)?", goal.text)))
 
 
-def _merge_duplicates(goals: list[Goal]) -> list[Goal]:
-    """The same target restated later in an item ("Nu opfyldes målsætningen om, at 80% …") is one goal."""
+def _merge_restated(goals: list[Goal]) -> list[Goal]:
+    """The same target restated later ("Nu opfyldes målsætningen om, at 80% …") is one goal."""
     kept: list[Goal] = []
     for goal in goals:
         key = _figure_key(goal)
@@ -546,71 +756,163 @@ def _merge_duplicates(goals: list[Goal]) -> list[Goal]:
     return kept
 
 
+def _norm_text(text: str) -> str:
+    return re.sub(r"[^\wæøå%]+", " ", text.lower()).strip()
+
+
+def _same_goal(a: Goal, b: Goal) -> bool:
+    """Two candidates describe one goal: one text holds the other, or they share most words in one place."""
+    ta, tb = _norm_text(a.text), _norm_text(b.text)
+    if not ta or not tb:
+        return False
+    if ta in tb or tb in ta:
+        return True
+    wa, wb = set(ta.split()), set(tb.split())
+    overlap = len(wa & wb) / max(1, min(len(wa), len(wb)))
+    inside = a.start is not None and b.start is not None and a.end is not None and b.end is not None and \
+        a.start <= b.end and b.start <= a.end
+    return overlap >= 0.9 or (inside and overlap >= 0.6)
+
+
+def _inside_table_goal(goal: Goal, tables: list[Goal]) -> bool:
+    """A prose candidate that overlaps a table goal's rows: its cue and verdict are the table's own."""
+    if goal.start is None or goal.end is None:
+        return False
+    return any(t.start is not None and t.end is not None and goal.start <= t.end and t.start <= goal.end
+               for t in tables)
+
+
+_PRIORITY = {"table": 0, "typography": 1, "list": 2, "prose": 3}
+
+
+def merge_candidates(candidates: list[tuple[str, Goal]]) -> list[Goal]:
+    """One goal per statement: the best-evidenced candidate wins, the others only fill its gaps.
+
+    Candidates are ranked by the strength of their layout and then their confidence; a weaker
+    candidate that describes an accepted goal (same text, or mostly the same words in an
+    overlapping span), or that lies inside a follow-up table's row, is dropped, lending its
+    verdict when the accepted goal has none. The survivors are returned in reading order.
+    """
+    ranked = sorted(candidates, key=lambda fg: (_PRIORITY.get(fg[1].layout, 9), -fg[1].confidence, fg[1].start or 0))
+    kept: list[Goal] = []
+    finder_of: dict[int, str] = {}
+    tables: list[Goal] = []
+    for finder, cand in ranked:
+        # one finder never proposes the same goal twice (two plans may share a statement)
+        twin = next((k for k in kept if finder_of[id(k)] != finder and _same_goal(k, cand)), None)
+        if twin is None and cand.layout != "table" and _inside_table_goal(cand, tables):
+            continue
+        if twin is None:
+            kept.append(cand)
+            finder_of[id(cand)] = finder
+            if cand.layout == "table":
+                tables.append(cand)
+            continue
+        if twin.verdict is Verdict.none and cand.verdict is not Verdict.none:
+            twin.verdict, twin.expectation, twin.verdict_text = cand.verdict, cand.expectation, cand.verdict_text
+            twin.status_text = twin.status_text or cand.status_text
+    return sorted(kept, key=lambda g: (g.start if g.start is not None else -1))
+
+
 _SUMMARY_COUNT = re.compile(
     r"(?<![\d.,])(?P<n>\d{1,3})\s+(?:af\s+(?:de\s+)?\w+\s+)?mål\s+(?P<rest>(?:er|blev|har|kan|vurderes|forventes)\b(?:(?!\s\d{1,3}\s+mål\b)[^,.;:])*)",
     re.I)
 
 
+def _summary_counts(text: str) -> tuple[dict[str, int], list[str]]:
+    counts: dict[str, int] = {}
+    texts: list[str] = []
+    for m in _SUMMARY_COUNT.finditer(text):
+        before = text[max(0, m.start() - 12):m.start()].lower()
+        if re.search(r"(?:ud\s+)?af\s+(?:de\s+)?$", before):
+            continue  # "ud af de 24 mål er 11 mål ikke nået": 24 is the total, not a verdict count
+        rest = re.split(r"\s+og\s+\d", m.group("rest"))[0]
+        verdict = classify_clause("Målet " + rest) or classify_clause(rest)
+        if verdict is None:
+            continue
+        counts[verdict.value] = counts.get(verdict.value, 0) + int(m.group("n"))
+        texts.append(_clean(m.group(0)))
+    return counts, texts
+
+
 def declared_summaries(lines: list[DocLine], item: str | None, plan_year: int | None) -> list[DeclaredSummary]:
-    """Counts the item states about its own goals ("8 mål er nået", "3 mål er nået, 2 mål er ikke nået …")."""
+    """Counts a text states about its own goals ("8 mål er nået", "3 mål er nået, 2 mål er ikke nået …")."""
     counts: dict[str, int] = {}
     texts: list[str] = []
     for para in paragraphs(lines):
-        for m in _SUMMARY_COUNT.finditer(para):
-            before = para[max(0, m.start() - 12):m.start()].lower()
-            if re.search(r"(?:ud\s+)?af\s+(?:de\s+)?$", before):
-                continue  # "ud af de 24 mål er 11 mål ikke nået": 24 is the total, not a verdict count
-            rest = re.split(r"\s+og\s+\d", m.group("rest"))[0]
-            verdict = classify_clause("Målet " + rest) or classify_clause(rest)
-            if verdict is None:
-                continue
-            counts[verdict.value] = counts.get(verdict.value, 0) + int(m.group("n"))
-            texts.append(_clean(m.group(0)))
+        c, t = _summary_counts(para)
+        for key, value in c.items():
+            counts[key] = counts.get(key, 0) + value
+        texts += t
     if sum(counts.values()) < 2:
         return []
     return [DeclaredSummary(agenda_item=item, plan_year=plan_year, counts=counts, text="\n".join(texts))]
 
 
-def _item_goals(lines: list[DocLine], item: AgendaItem | None) -> tuple[list[Goal], list[DeclaredSummary]]:
-    title = item.title if item else None
-    goals = table_goals(lines, title) or column_table_goals(lines, title)
-    if not goals:
-        goals = colon_list_goals(lines)
-    if not goals:
-        listed = list_goals(lines, title)
-        seen = " ".join(g.text.lower() for g in listed)
-        goals = listed + [g for g in prose_goals(lines)
-                          if not _BULLET.match(g.text) and g.text.lower()[:40] not in seen]
-    number = item.number if item else None
-    for g in goals:
-        g.agenda_item = number
-    plan_year = find_plan(title)[1] or next((g.plan_year for g in goals if g.plan_year), None)
-    summaries = declared_summaries(lines, number, plan_year)
-    for s in summaries:
+def _item_at(items: list[AgendaItem], offset: int | None) -> AgendaItem | None:
+    if offset is None:
+        return None
+    return next((it for it in items if it.start <= offset <= it.end), None)
+
+
+def _summaries(doc: Document, items: list[AgendaItem], goals: list[Goal], ctx: Context) -> list[DeclaredSummary]:
+    """Declared counts found anywhere, grouped by agenda item and plan year, compared with the table goals.
+
+    The comparison pairs a summary with the table goals of its plan year (or, with no year, of its
+    own item): a summary never depends on the item split to find the goals it speaks of.
+    """
+    groups: dict[tuple[str | None, int | None], tuple[dict[str, int], list[str]]] = {}
+    for para in paragraph_spans(doc.lines):
+        counts, texts = _summary_counts(para.text)
+        if not counts:
+            continue
+        item = _item_at(items, para.first.start)
+        year = (find_plan(item.title)[1] if item else None) or ctx.plan_at(para.first.start)[1]
+        key = (item.number if item else None, year)
+        total, all_texts = groups.setdefault(key, ({}, []))
+        for k, v in counts.items():
+            total[k] = total.get(k, 0) + v
+        all_texts += texts
+    out: list[DeclaredSummary] = []
+    tables = [g for g in goals if g.layout == "table"]
+    for (number, year), (counts, texts) in groups.items():
+        if sum(counts.values()) < 2:
+            continue
+        if year is not None:
+            judged = [g for g in tables
+                      if g.plan_year in (None, year) and (g.plan_year == year or g.agenda_item == number)]
+        else:
+            judged = [g for g in tables if g.agenda_item == number]
         extracted: dict[str, int] = {}
-        for g in goals:
-            if g.layout == "table" and (s.plan_year is None or g.plan_year in (None, s.plan_year)):
-                extracted[g.verdict.value] = extracted.get(g.verdict.value, 0) + 1
-        s.extracted = extracted
-        # a dropped goal has left the plan, so the item's own count no longer includes it
-        compared = {k: v for k, v in extracted.items() if k != Verdict.dropped.value or k in s.counts}
-        s.mismatch = bool(extracted) and compared != s.counts
-        if s.mismatch:
-            for g in goals:
-                if g.layout == "table":
-                    g.confidence_reasons.append("item's declared summary disagrees with its table")
-    return goals, summaries
+        for g in judged:
+            extracted[g.verdict.value] = extracted.get(g.verdict.value, 0) + 1
+        # a dropped goal has left the plan, so the text's own count no longer includes it
+        compared = {k: v for k, v in extracted.items() if k != Verdict.dropped.value or k in counts}
+        mismatch = bool(extracted) and compared != counts
+        if mismatch:
+            for g in judged:
+                g.confidence_reasons.append("the declared summary disagrees with the table")
+        out.append(DeclaredSummary(agenda_item=number, plan_year=year, counts=counts, text="\n".join(texts),
+                                   extracted=extracted, mismatch=mismatch))
+    return out
+
+
+FINDERS = (table_goals, column_table_goals, typography_goals, list_goals, prose_goals, cue_goals)
+
+
+def find_candidates(lines: list[DocLine], ctx: Context) -> list[tuple[str, Goal]]:
+    """Every finder over the whole document, each candidate tagged with the finder that proposed it."""
+    found: list[tuple[str, Goal]] = []
+    for finder in FINDERS:
+        found += [(finder.__name__, g) for g in finder(lines, ctx)]
+    found += [("colon_list_goals", g) for g in colon_list_goals(lines)]
+    return found
 
 
 def extract_goals(doc: Document, items: list[AgendaItem]) -> tuple[list[Goal], list[DeclaredSummary]]:
-    goals: list[Goal] = []
-    summaries: list[DeclaredSummary] = []
-    if not items:
-        g, s = _item_goals(doc.lines, None)
-        return g, s
-    for item in items:
-        lines = [ln for ln in doc.lines if item.start <= ln.start <= item.end]
-        g, s = _item_goals(lines, item)
-        goals += g
-        summaries += s
-    return goals, summaries
+    ctx = make_context(doc.lines, items)
+    goals = merge_candidates(find_candidates(doc.lines, ctx))
+    for g in goals:
+        item = _item_at(items, g.start)
+        g.agenda_item = item.number if item else None
+    return goals, _summaries(doc, items, goals, ctx)
