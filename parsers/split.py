@@ -1,9 +1,13 @@
 """Split a normalised document into its meeting header and agenda items.
 
-Items come from the body, never from the table of contents: a numbered line counts as an
-item start only when the layout profile says so and, for bare `N. Titel` layouts, when a case
-number or a section heading follows. Documents without items (slides, e-mails, status notes)
-yield none.
+Items need minutes evidence. They come from the body, never from the table of contents: a
+numbered line counts as an item start only when the layout profile says so and, for bare
+`N. Titel` layouts, when a case number or a section heading follows or the document's own agenda
+list names it. A numbered point of a recommendation or decision list ("indstiller, at" / "1.
+orienteringen godkendes") and a lowercase title are never items; numbered chapters of a document
+with no case numbers, no meeting header and no minutes sections (an annex, a service standard)
+are not items either. Unnumbered items are found from the case-number / `Åben sag` line under
+their title. Documents without items (slides, e-mails, status notes) yield none.
 """
 
 from __future__ import annotations
@@ -15,8 +19,12 @@ from parsers.profiles import (
     CASE_NUMBER,
     CLOSED,
     DECISION_LINE,
+    HEADER_LABEL,
+    LIST_INTRO_AT,
     OPEN,
+    OPEN_CLOSED_LINE,
     PROFILES,
+    RECOMMENDATION_HEADING,
     SECTION_WORDS,
     Profile,
 )
@@ -39,7 +47,107 @@ def section_kind(text: str) -> str | None:
     if DECISION_LINE.match(plain):
         return "decision"
     key = plain.rstrip(":").strip().lower()
-    return SECTION_WORDS.get(key)
+    if key in SECTION_WORDS:
+        return SECTION_WORDS[key]
+    if RECOMMENDATION_HEADING.match(plain):
+        return "recommendation"
+    return None
+
+
+_STRONG_SECTIONS = {"decision", "recommendation", "case", "summary", "process"}
+
+
+def is_minutes(lines: list[DocLine]) -> bool:
+    """Minutes evidence anywhere: a case number, a meeting-header label, a dated decision line,
+    or two kinds of minutes section. An annex or a plan has numbered chapters but none of these."""
+    kinds: set[str] = set()
+    for line in lines:
+        text = line.text
+        if _case_number(text) or OPEN_CLOSED_LINE.match(_plain(text)) or HEADER_LABEL.match(_plain(text)):
+            return True
+        kind = section_kind(text)
+        if kind == "decision" and DECISION_LINE.match(_plain(text)):
+            return True
+        if kind in _STRONG_SECTIONS:
+            kinds.add(kind)
+            if len(kinds) >= 2:
+                return True
+    return False
+
+
+_POINT = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
+
+
+def recommendation_points(lines: list[DocLine]) -> set[int]:
+    """Line indexes of numbered points under "indstiller, at" / "Indstilling" / "Beslutning": never items.
+
+    The list counts up from 1 straight after its intro; it ends at the next section heading,
+    case number, or a number out of sequence.
+    """
+    points: set[int] = set()
+    expect = 0  # next number the open list may take; 0 when no list is open
+    budget = 0
+    for i, line in enumerate(lines):
+        text = _plain(line.text)
+        if not text:
+            continue
+        kind = section_kind(text)
+        m = _POINT.match(text)
+        if expect and m and int(m.group(1)) == expect:
+            points.add(i)
+            expect += 1
+            budget = 12
+            continue
+        if kind in ("recommendation", "decision") or LIST_INTRO_AT.search(text):
+            expect, budget = 1, 6
+            continue
+        if expect and (kind or _case_number(text) or m):
+            expect = 0
+            continue
+        budget -= 1
+        if budget <= 0:
+            expect = 0
+    return points
+
+
+def _entry_title(text: str) -> str:
+    return re.sub(r"[^\wæøå]+", " ", _plain(text).lower()).strip()
+
+
+def agenda_list(lines: list[DocLine], profile: Profile) -> dict[str, str]:
+    """The document's own agenda list / table of contents: number → title, from runs of item lines."""
+    entries: dict[str, str] = {}
+    run: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            for number, title in run:
+                entries.setdefault(number, title)
+        run.clear()
+
+    for line in lines:
+        text = _item_text(line)
+        if text is None:
+            continue
+        if not text.strip():
+            continue
+        m = profile.item_start.match(re.sub(r"(?:\.{3,}|…)+\s*\d*\s*$|\s\d{1,3}\s*$", "", text).strip())
+        if m:
+            run.append((m.group(1), _entry_title(m.group(2))))
+        else:
+            flush()
+    flush()
+    return entries
+
+
+def _item_text(line: DocLine) -> str | None:
+    """The text an item heading is matched on; a table row only when it is `N. | Titel` (HTML exports)."""
+    if not line.is_table_row:
+        return line.text
+    cells = [c.strip() for c in line.text.split("\t") if c.strip()]
+    if 2 <= len(cells) <= 4 and re.fullmatch(r"(?:Punkt\s+)?\d{1,4}\.?:?", cells[0], re.I):
+        return " ".join(cells[:2])
+    return None
 
 
 def _case_number(text: str) -> str | None:
@@ -73,20 +181,26 @@ def _has_body(lines: list[DocLine], i: int) -> bool:
 
 def _candidates(lines: list[DocLine], profile: Profile) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
+    points = recommendation_points(lines)
+    listed = agenda_list(lines, profile) if profile.needs_body else {}
     for i, line in enumerate(lines):
-        if line.is_table_row or len(line.text) > 250:
+        text = _item_text(line)
+        if text is None or len(text) > 250 or i in points:
             continue
-        m = profile.item_start.match(line.text)
-        if not m or re.search(r"\.{4,}|…", line.text):
+        m = profile.item_start.match(text)
+        if not m or re.search(r"\.{4,}|…", text):
             continue
-        if profile.name != "firstagenda" and _TOC_LINE.search(line.text):
+        title = m.group(2).strip()
+        if _plain(title)[:1].islower():
+            continue  # "2. det drøftes at …": a point of a list, not an item title
+        if profile.name != "firstagenda" and _TOC_LINE.search(text):
             continue
         following = _next_content(lines, i, 1)
-        if following and profile.item_start.match(lines[following[0]].text):
+        if following and (nxt := _item_text(lines[following[0]])) and profile.item_start.match(nxt):
             continue  # a run of item lines is a table of contents, not the body
-        if profile.needs_body and not _has_body(lines, i):
+        if profile.needs_body and not _has_body(lines, i) and listed.get(m.group(1)) != _entry_title(title):
             continue
-        found.append((i, m.group(1), m.group(2).strip()))
+        found.append((i, m.group(1), title))
     return _numbered_chain(found) if profile.name != "firstagenda" else found
 
 
@@ -119,20 +233,24 @@ def _bare_headings(lines: list[DocLine]) -> list[tuple[int, str, str]]:
         following = _next_content(lines, i, 1)
         if not following:
             continue
-        nxt = lines[following[0]].text.strip()
-        m = CASE_NUMBER.match(nxt) or re.match(r"^(?:Sagsnr|Sags\s*nr|Journalnr|J\.\s*nr)\.?", nxt, re.I)
+        nxt = _plain(lines[following[0]].text)
+        m = CASE_NUMBER.match(nxt) or re.match(r"^(?:Sagsnr|Sags\s*nr|Journalnr|J\.\s*nr)\.?", nxt, re.I) \
+            or OPEN_CLOSED_LINE.match(nxt)
         if m and len(nxt) < 80:
             found.append((i, str(len(found) + 1), text))
     return found
 
 
 def choose_profile(lines: list[DocLine]) -> tuple[str, list[tuple[int, str, str]]]:
+    minutes = is_minutes(lines)
     for profile in PROFILES:
+        if profile.needs_body and not minutes:
+            continue  # numbered chapters of an annex, a plan or a service standard are not items
         hits = _candidates(lines, profile)
         if len(hits) >= profile.min_hits:
             return profile.name, hits
     bare = _bare_headings(lines)
-    if len(bare) >= 2:
+    if len(bare) >= 2 or len(bare) == 1 and _has_body(lines, _next_content(lines, bare[0][0], 1)[0]):
         return "generic", bare
     return "generic", []
 
@@ -144,11 +262,13 @@ def _title_continuation(lines: list[DocLine], i: int, end: int) -> tuple[str, in
     last = i
     for j in range(i + 1, min(end, i + 3)):
         text = lines[j].text.strip()
-        if not text or _case_number(text) or section_kind(text) or lines[j].is_table_row:
+        if not text or _case_number(text) or section_kind(text) or lines[j].is_table_row \
+                or OPEN_CLOSED_LINE.match(_plain(text)):
             break
         following = _next_content(lines, j, 1)
         ends_title = bool(following) and (
-            _case_number(lines[following[0]].text) is not None or section_kind(lines[following[0]].text) is not None)
+            _case_number(lines[following[0]].text) is not None or section_kind(lines[following[0]].text) is not None
+            or bool(OPEN_CLOSED_LINE.match(_plain(lines[following[0]].text))))
         both_bold = title_line.bold and lines[j].bold
         if not (both_bold or ends_title) or text.endswith(".") and not both_bold:
             break

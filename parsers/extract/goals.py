@@ -200,7 +200,9 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
 
     blank_after = False
     for n, line in enumerate(lines):
-        if n in ctx.breaks:
+        continues = cur is not None and (line.is_table_row or bool(status_re.match(line.text.strip()))
+                                         or bool(verdict_re.match(line.text.strip())))
+        if n in ctx.breaks and not continues:
             close()  # a new agenda item: the previous table's plan and heading end here
             plan, plan_year, theme, pending_heading = None, None, None, []
         raw = line.text.strip()
@@ -451,9 +453,9 @@ def list_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
                 continue
             body = _clean(text[bullet.end():])
             number = re.match(r"^\s*(\d{1,2})[.)]", text)
-            if body.endswith(":") or len(body) < 12 or len(body) > 300:
+            if body.endswith(":") or len(body) < 12 or len(body) > 300 or len(body.split()) < 3:
                 in_list = True
-                continue  # a sub-intro or a fragment
+                continue  # a sub-intro, a fragment or a heading
             in_list = True
             verdict, vtext = intro_verdict
             plan, year = find_plan(intro.text)
@@ -472,8 +474,8 @@ def list_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
         last_sentence = re.split(r"(?<=[.!?])\s+", text)[-1]
         names_goals = (bool(v["intro_re"].search(last_sentence)) and not v["intro_not_re"].search(last_sentence)) or (
             bool(re.search(r"\b(?:nedenstående|følgende)\s+(?:[\wæøå]+\s+)?mål", text, re.I)))
-        if v["recommendation_re"].search(last_sentence):
-            names_goals = False
+        if v["recommendation_re"].search(last_sentence) or v["goal_header_re"].match(text):
+            names_goals = False  # a recommendation, or a labelled goal itself
         if intro is not None and _is_heading_like(text) and len(text) < 90 and list_follows(k) and \
                 (in_list or content[k - 1] is intro):
             theme = _clean(text)  # a sub-heading inside the list of goals
@@ -702,7 +704,7 @@ def typography_goals(lines: list[DocLine], ctx: Context | None = None) -> list[G
         status = " ".join(s for s in status_sentences if s is not verdict_sentence) or None
         last = (status_paras or goal_paras)[-1].last
         for para in goal_paras:
-            for statement in sentences(para.text) if len(para.text) > 250 else [para.text]:
+            for statement in sentences(para.text):
                 statement = _clean(statement)
                 if len(statement) < 15:
                     continue

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 
 @dataclass(frozen=True)
@@ -31,21 +34,13 @@ PROFILES: tuple[Profile, ...] = (
     Profile("numbered", re.compile(_MD + r"(\d{1,4})\.\s+(?!at\b)(\S.*?)" + _END), True, 1),
 )
 
-SECTION_WORDS: dict[str, str] = {
-    "resumé": "summary", "resume": "summary", "sagsresume": "summary", "sammendrag": "summary",
-    "beslutningstema": "summary",
-    "sagsfremstilling": "case", "beskrivelse af sagen": "case", "problemstilling": "case", "løsning": "case",
-    "baggrund": "background", "sagsgang": "process", "sagsgang og sagstype": "process",
-    "indstilling": "recommendation", "forslag": "recommendation",
-    "beslutning": "decision", "beslutninger": "decision", "afgørelse": "decision",
-    "økonomi": "economy", "økonomiske konsekvenser": "economy", "økonomiske konsekvenser og finansiering": "economy",
-    "økonomiske og erhvervsmæssige konsekvenser": "economy",
-    "lovgrundlag": "legal", "retsgrundlag": "legal",
-    "bilag": "attachments", "bilag:": "attachments",
-    "sammenhæng til andre politikker/strategier og fagområder": "context",
-    "beslutningen træffes af": "authority", "sagen afgøres i": "authority",
-    "co2-konsekvensvurdering": "climate", "høring": "hearing", "kommunikation": "communication",
-}
+MINUTES = yaml.safe_load((Path(__file__).resolve().parent.parent / "patterns" / "minutes.yaml").read_text("utf-8"))
+
+SECTION_WORDS: dict[str, str] = {word: kind for kind, words in MINUTES["section_words"].items() for word in words}
+RECOMMENDATION_HEADING = re.compile(MINUTES["recommendation_heading"], re.I)
+LIST_INTRO_AT = re.compile(MINUTES["list_intro_at"], re.I)
+HEADER_LABEL = re.compile(r"^\s*(?:" + "|".join(map(re.escape, MINUTES["header_labels"])) + r")\b", re.I)
+OPEN_CLOSED_LINE = re.compile(MINUTES["open_closed_line"], re.I)
 
 DECISION_LINE = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:\*\*)?\s*(?:Beslutning(?:er)?\s+(?:i|på|fra)\s+.+?(?:den|d\.)\s+\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
