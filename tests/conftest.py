@@ -30,3 +30,14 @@ def corpus_path(*parts: str) -> Path:
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The layout-variation table (tests/test_variants.py), when those tests ran."""
+    from tests.variants.summary import table
+
+    lines = table()
+    if lines:
+        terminalreporter.section("layout variants: goal and item F1 against the rendered gold")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -12,13 +12,21 @@ import zipfile
 from pathlib import Path
 
 from models.records import RawDocument
+from parsers.readers.docx import read_docx
 from parsers.readers.errors import ReadError
 from parsers.readers.html import read_html
 from parsers.readers.pdf import read_pdf
 from parsers.readers.text import read_text
 
-SUPPORTED_SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".html", ".htm"}
+SUPPORTED_SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx"}
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+# Compound File Binary: Word 97-2003 (.doc) and every password-protected Office file, .docx included.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Office packages other than Word documents, named so the message can say what the file is.
+_OTHER_PACKAGES = {
+    "xl/workbook.xml": "an Excel workbook",
+    "ppt/presentation.xml": "a PowerPoint presentation",
+}
 
 
 def _looks_html(head: bytes) -> bool:
@@ -37,6 +45,8 @@ def sniff_format(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower()
     if head.startswith(_ZIP_MAGIC):
         return "zip"
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
     if head.startswith(b"%PDF-"):
         return "pdf"
     if _looks_html(head):
@@ -49,7 +59,37 @@ def sniff_format(path: Path, head: bytes) -> str:
         return "html"
     if suffix in (".txt", ".md", ".markdown"):
         return "text"
+    if suffix == ".docx":
+        return "not-docx"
     return "unknown"
+
+
+def _zip_kind(path: Path) -> str:
+    """What an Office-style ZIP holds: docx, odt, another package, or a plain archive ("zip", "bad")."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "mimetype" in names and zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument"):
+                return "odf"
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, NotImplementedError):
+        return "bad"
+    if "word/document.xml" in names:
+        return "docx"
+    for member, what in _OTHER_PACKAGES.items():
+        if member in names:
+            return what
+    return "zip"
+
+
+def _ole_error(path: Path) -> ReadError:
+    """An OLE file is either an encrypted Office package or a pre-2007 binary; the fixes differ."""
+    with path.open("rb") as fh:
+        data = fh.read(4 * 1024 * 1024)
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return ReadError("encrypted", "the Office file is password-protected: open it with the password and save "
+                                      "it again without one (or as PDF), then ingest that")
+    return ReadError("unsupported", f"a Word 97-2003 or other legacy Office file ({path.suffix or 'no suffix'}): "
+                                    "open it in Word or LibreOffice and save it as .docx or PDF")
 
 
 def _zip_members(path: Path) -> str:
@@ -83,10 +123,26 @@ def read_document(path: Path) -> RawDocument:
     if kind == "text":
         return read_text(path)
     if kind == "zip":
+        package = _zip_kind(path)
+        if package == "docx":
+            return read_docx(path)
+        if package == "bad" and suffix == ".docx":
+            raise ReadError("corrupt", "named .docx but its ZIP package is damaged (often a download cut short): "
+                                       "download it again, or open it in Word and save it again")
+        if package == "odf":
+            raise ReadError("unsupported", "an OpenDocument file (LibreOffice/OpenOffice): save it as .docx or PDF "
+                                           "and ingest that")
+        if package not in ("zip", "bad"):
+            raise ReadError("unsupported", f"{package}, not minutes: save the minutes as .docx or PDF")
         raise ReadError("unsupported", f"the file is a ZIP archive{_zip_members(path)}, not a document: "
                                        "unpack it and ingest the files inside")
+    if kind == "ole":
+        raise _ole_error(path)
+    if kind == "not-docx":
+        raise ReadError("corrupt", "named .docx but it is not a Word package (no ZIP header): it is damaged or "
+                                   "another format; download it again")
     if kind == "not-pdf":
         raise ReadError("corrupt", "named .pdf but it has no PDF header: it is not a PDF (or badly damaged); "
                                    "download it again")
     raise ReadError("unsupported", f"unsupported file type {path.suffix or '(no suffix)'}: "
-                                   f"convert it to PDF, HTML or text")
+                                   f"convert it to PDF, Word (.docx), HTML or text")

@@ -1,0 +1,147 @@
+"""The layout-variation suite: every goal-bearing gold document laid out the ways minutes lay out goals.
+
+Each variant renders the gold goals (same words) as a ruled grid, label rows, one row per goal,
+headed paragraphs, italic- or bold-marked sentences, a numbered list, HTML or Word, wrapped in
+the things minutes carry around them (letterhead, table of contents, case numbers, recommendation
+lists, running headers, signatures). The real pipeline parses the file and the corpus scorer
+scores it against the gold of what was rendered. A variant that fails names an extractor that
+learnt one layout, not Danish minutes. `pytest -s` or the terminal summary prints the table.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models.records import RawDocument
+from parsers.layout import normalise
+from parsers.parse import parse_raw
+from parsers.readers import read_document
+from tests.conftest import CORPUS, SCORER
+from tests.variants.document import VARIANTS, Rendered, Variant, load_gold, render_minutes
+from tests.variants.docx import write_docx
+from tests.variants.html import write_html
+from tests.variants.pdf import missing_fonts, write_pdf
+from tests.variants.summary import RESULTS
+
+GOAL_F1_FLOOR = 0.95
+ITEM_F1_FLOOR = 0.95
+WRITERS = {"pdf": write_pdf, "html": write_html, "docx": write_docx}
+
+
+def _scorer() -> Any:
+    spec = importlib.util.spec_from_file_location("score_goals", SCORER)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _gold_paths() -> list[Path]:
+    """Gold documents whose goals are annotated and that have any, each set of goals once: the Norddjurs
+    follow-up table re-lays the goals of the Norddjurs minutes, and laid out again they are the same."""
+    out, seen = [], set()
+    for path in sorted((CORPUS / "gold").glob("*.gold.json")):
+        gold = load_gold(path)
+        texts = tuple(g["text"] for g in gold.get("goals") or [])
+        if gold.get("score_goals") is not False and texts and texts not in seen:
+            seen.add(texts)
+            out.append(path)
+    return out
+
+
+@pytest.fixture(scope="session")
+def scorer() -> Any:
+    if not SCORER.exists() or not (CORPUS / "gold").exists():
+        pytest.skip("corpus gold and scorer are not beside the project (../shared)")
+    return _scorer()
+
+
+@pytest.fixture(scope="session")
+def render_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("variants")
+
+
+_RENDERED: dict[tuple[str, str], tuple[Rendered, Path]] = {}
+_RAW: dict[Path, RawDocument] = {}
+
+
+def _read(path: Path) -> RawDocument:
+    if path not in _RAW:
+        _RAW[path] = read_document(path)
+    return _RAW[path]
+
+
+def rendered_file(gold_path: Path, variant: Variant, out_dir: Path) -> tuple[Rendered, Path]:
+    """Render once per session: the text checks and the scoring share the files."""
+    key = (gold_path.name, variant.name)
+    if key not in _RENDERED:
+        if variant.fmt == "pdf" and missing_fonts():
+            pytest.skip(f"DejaVu fonts missing ({', '.join(missing_fonts())}): apt-get install fonts-dejavu-core")
+        stem = f"{gold_path.name.removesuffix('.gold.json')}__{variant.name}"
+        rendered = render_minutes(load_gold(gold_path), variant, stem)
+        path = WRITERS[variant.fmt](rendered, out_dir / f"{stem}.{variant.fmt}")
+        _RENDERED[key] = (rendered, path)
+    return _RENDERED[key]
+
+
+def _predictions(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    parsed = parse_raw(_read(path))
+    goals = [{"document": path.name, "text": g.text, "goal_id": g.goal_id, "plan_year": g.plan_year,
+              "verdict": g.verdict.value, "status_text": g.status_text, "title": g.title, "theme": g.theme}
+             for g in parsed.goals]
+    items = [{"document": path.name, "number": i.number, "title": i.title} for i in parsed.items]
+    return goals, items
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
+def test_rendered_text_holds_the_gold(variant: Variant, scorer: Any, render_dir: Path) -> None:
+    """The renderer, not the extractor, is under test here: every word of every goal and status and every
+    item title survive writing, reading and normalising, so a low score below is the extractor's."""
+    for gold_path in _gold_paths():
+        rendered, path = rendered_file(gold_path, variant, render_dir)
+        doc = normalise(_read(path))
+        words = _words(doc.text)
+        for goal in rendered.gold["goals"]:
+            for field in ("text", "status_text"):
+                missing = _words(goal[field] or "") - words
+                assert not missing, (path.name, field, goal[field], sorted(missing))
+        flat = " ".join(doc.text.split())
+        for item in rendered.gold["agenda_items"]:
+            assert " ".join(item["title"].split()) in flat, (path.name, item["title"])
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
+def test_variant_scores(variant: Variant, scorer: Any, render_dir: Path) -> None:
+    golds: dict[str, dict[str, Any]] = {}
+    goals: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
+    per_document = []
+    for gold_path in _gold_paths():
+        rendered, path = rendered_file(gold_path, variant, render_dir)
+        doc_goals, doc_items = _predictions(path)
+        golds[rendered.stem] = rendered.gold
+        goals += doc_goals
+        items += doc_items
+        one = scorer.score({rendered.stem: rendered.gold}, doc_goals, doc_items)
+        per_document.append({"doc": rendered.stem, "goal_f1": one["goal_f1"], "item_f1": one["item_f1"],
+                             "gold": one["gold_goals"], "predicted": one["predicted_goals"],
+                             "found": one["per_document"][0]["found"] if one["per_document"] else 0})
+    result = scorer.score(golds, goals, items)
+    result["per_document"] = per_document
+    RESULTS[variant.name] = result
+    weak = [d for d in per_document if d["goal_f1"] < GOAL_F1_FLOOR or d["item_f1"] < ITEM_F1_FLOOR]
+    report = json.dumps({k: v for k, v in result.items() if k != "per_document"} | {"weak": weak},
+                        ensure_ascii=False, indent=1)
+    assert result["goal_f1"] >= GOAL_F1_FLOOR, report
+    assert result["item_f1"] >= ITEM_F1_FLOOR, report

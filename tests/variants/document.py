@@ -1,0 +1,400 @@
+"""A gold record laid out as minutes: format-neutral blocks plus the gold of what was laid out.
+
+The goals keep their gold words (statement, status, verdict wording); only the layout around them
+changes from variant to variant. Around the goals sit the things real minutes carry and a parser
+must not mistake for items or goals: a letterhead in two columns, a meeting header, a table of
+contents with dot leaders, agenda items with case numbers and sections, a numbered recommendation
+list with lowercase points followed by `Bilag:`, and a signature block. The goals live inside one
+agenda item (the follow-up item), as in real minutes; every other item gets a short case text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None
+    indent: int = 0
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1
+    bold: bool = True
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[tuple[Cell, ...], ...]
+    borders: str = "grid"  # grid (every cell ruled) | rules (horizontal lines only) | none
+    header: bool = False
+    widths: tuple[float, ...] | None = None  # relative column widths
+
+
+Block = Para | Heading | Table
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of laying out the goals (`layout`) written as one file format (`fmt`).
+
+    `house` is the minutes system the items imitate: eDoc/Acadre (`3. Titel` + `Sagsnr.:`) or
+    FirstAgenda (`Punkt 3: Titel` + `Sagsnummer:`); both are common in Danish archives.
+    """
+
+    name: str
+    layout: str
+    fmt: str
+    house: str
+
+
+VARIANTS: tuple[Variant, ...] = (
+    Variant("pdf-grid", "grid", "pdf", "edoc"),
+    Variant("pdf-labelrows", "labelrows", "pdf", "firstagenda"),
+    Variant("pdf-columns", "columns", "pdf", "edoc"),
+    Variant("pdf-headed", "headed", "pdf", "firstagenda"),
+    Variant("pdf-italic", "italic", "pdf", "edoc"),
+    Variant("pdf-bold", "bold", "pdf", "firstagenda"),
+    Variant("pdf-numbered", "numbered", "pdf", "edoc"),
+    Variant("html-labelrows", "labelrows", "html", "firstagenda"),
+    Variant("html-italic", "italic", "html", "edoc"),
+    Variant("docx-columns", "columns", "docx", "edoc"),
+    Variant("docx-italic", "italic", "docx", "firstagenda"),
+)
+
+# What a verdict sounds like in a follow-up when the gold has no wording of its own.
+VERDICT_WORDS = {
+    "met": "Målet er nået.",
+    "not_met": "Målet er ikke nået.",
+    "expected_met": "Målet forventes nået.",
+    "expected_not_met": "Målet forventes ikke nået.",
+    "partly_met": "Målet er delvist nået.",
+    "too_early": "Det er for tidligt at vurdere.",
+    "not_measurable": "Kan ikke måles.",
+    "dropped": "Målet er udgået.",
+}
+SECTION_WORDS = {"sagsfremstilling", "indstilling", "beslutning", "bilag", "økonomi"}
+# Layouts that print a goal's title; the others show only id, statement, status and verdict.
+SHOWS_TITLE = {"grid", "labelrows", "headed", "italic", "bold"}
+FILLER = "Forvaltningen har forberedt sagen, og sagsfremstillingen er udsendt til udvalgets medlemmer før mødet."
+MEMBERS = ("Anne Vestergaard (formand)", "Peter Holm", "Lise Dahl", "Jens Kragh")
+
+
+@dataclass
+class Rendered:
+    """A variant of one gold document: blocks to write, the stem to write them under, its gold."""
+
+    stem: str
+    blocks: list[Block]
+    running_header: str
+    gold: dict[str, Any]
+
+
+def load_gold(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def verdict_words(goal: dict[str, Any]) -> str | None:
+    """The gold's own verdict words when they judge this one goal, else the usual phrase.
+
+    A verdict text that restates the goal (a recommendation clause) or speaks for a whole list
+    (`nedenstående mål … i et vist omfang er nået`) is not a per-goal verdict in a table cell.
+    """
+    verdict = goal.get("verdict") or "none"
+    if verdict == "none":
+        return None
+    own = (goal.get("verdict_text") or "").strip()
+    if own and len(own) <= 70 and goal["text"].lower()[:30] not in own.lower():
+        return own
+    return VERDICT_WORDS[verdict]
+
+
+def _label(goal: dict[str, Any], title: bool = True) -> str:
+    head = f"Mål {goal['goal_id']}" if goal.get("goal_id") else "Mål"
+    return f"{head} – {goal['title']}" if title and goal.get("title") else head
+
+
+def _groups(goals: list[dict[str, Any]], key: str) -> list[tuple[str | None, list[dict[str, Any]]]]:
+    """Consecutive runs of goals sharing `key` (plan, theme), in gold order."""
+    out: list[tuple[str | None, list[dict[str, Any]]]] = []
+    for goal in goals:
+        value = goal.get(key)
+        if out and out[-1][0] == value:
+            out[-1][1].append(goal)
+        else:
+            out.append((value, [goal]))
+    return out
+
+
+def _theme_heading(theme: str | None) -> list[Block]:
+    if not theme or theme.strip().lower() in SECTION_WORDS:
+        return []
+    return [Heading(theme, level=3)]
+
+
+def _plan_title(plan: str | None, year: int | None) -> str | None:
+    if plan and year and str(year) not in plan:
+        return f"{plan} {year}"
+    if plan:
+        return plan
+    return f"Mål for {year}" if year else None
+
+
+def _grid(goals: list[dict[str, Any]]) -> list[Block]:
+    with_label = any(g.get("goal_id") or g.get("title") for g in goals)
+    head = (["Mål"] if with_label else []) + ["Målsætning", "Status", "Målopfyldelse"]
+    rows = [tuple(Cell(h, bold=True) for h in head)]
+    for theme, members in _groups(goals, "theme"):
+        if theme and theme.strip().lower() not in SECTION_WORDS:
+            rows.append((Cell(theme, bold=True, colspan=len(head)),))
+        for g in members:
+            label = " ".join(x for x in (g.get("goal_id"), g.get("title")) if x)
+            cells = ([Cell(label)] if with_label else []) + [
+                Cell(g["text"]), Cell(g.get("status_text") or ""), Cell(verdict_words(g) or "")]
+            rows.append(tuple(cells))
+    widths = (0.22, 0.31, 0.31, 0.16) if with_label else (0.4, 0.4, 0.2)
+    return [Table(tuple(rows), borders="grid", header=True, widths=widths)]
+
+
+def _labelrows(goals: list[dict[str, Any]]) -> list[Block]:
+    blocks: list[Block] = []
+    for theme, members in _groups(goals, "theme"):
+        blocks += _theme_heading(theme)
+        rows: list[tuple[Cell, ...]] = []
+        for g in members:
+            rows.append((Cell(_label(g), bold=True), Cell(g["text"])))
+            if g.get("status_text"):
+                rows.append((Cell("Status"), Cell(g["status_text"])))
+            if verdict_words(g):
+                rows.append((Cell("Målopfyldelse"), Cell(verdict_words(g) or "")))
+        blocks.append(Table(tuple(rows), borders="none", widths=(0.28, 0.72)))
+    return blocks
+
+
+def _columns(goals: list[dict[str, Any]]) -> list[Block]:
+    blocks: list[Block] = []
+    for theme, members in _groups(goals, "theme"):
+        blocks += _theme_heading(theme)
+        rows = [(Cell("Mål", bold=True), Cell("Status", bold=True), Cell("Vurdering", bold=True))]
+        for g in members:
+            statement = f"{g['goal_id']} {g['text']}" if g.get("goal_id") else g["text"]
+            rows.append((Cell(statement), Cell(g.get("status_text") or ""), Cell(verdict_words(g) or "")))
+        blocks.append(Table(tuple(rows), borders="rules", header=True, widths=(0.42, 0.38, 0.2)))
+    return blocks
+
+
+def _headed(goals: list[dict[str, Any]]) -> list[Block]:
+    blocks: list[Block] = []
+    count = 0
+    for theme, members in _groups(goals, "theme"):
+        blocks += _theme_heading(theme)
+        for g in members:
+            count += 1
+            heading = _label(g) if g.get("goal_id") else (g.get("title") or f"Mål {count}")
+            blocks.append(Heading(heading, level=4))
+            blocks.append(Para(g["text"]))
+            if g.get("status_text"):
+                blocks.append(Para(g["status_text"]))
+            if verdict_words(g):
+                blocks.append(Para(verdict_words(g) or ""))
+    return blocks
+
+
+def _typed(goals: list[dict[str, Any]], bold: bool) -> list[Block]:
+    """Goals marked only by type (italic or bold), statuses in plain paragraphs after them."""
+    blocks: list[Block] = []
+    for theme, members in _groups(goals, "theme"):
+        blocks += _theme_heading(theme)
+        for g in members:
+            if g.get("title"):
+                blocks.append(Heading(g["title"], level=4))
+            blocks.append(Para(g["text"], bold=bold, italic=not bold))
+            follow = " ".join(x for x in (g.get("status_text"), verdict_words(g)) if x)
+            if follow:
+                blocks.append(Para(follow))
+    return blocks
+
+
+def _numbered(goals: list[dict[str, Any]]) -> list[Block]:
+    blocks: list[Block] = []
+    count = 0
+    for theme, members in _groups(goals, "theme"):
+        blocks += _theme_heading(theme)
+        for g in members:
+            count += 1
+            number = g.get("goal_id") or str(count)
+            marker = number if "." in number else f"{number}."
+            blocks.append(Para(f"{marker} {g['text']}"))
+            for extra in (g.get("status_text"), verdict_words(g)):
+                if extra:
+                    blocks.append(Para(f"• {extra}", indent=1))
+    return blocks
+
+
+def _intro(layout: str, plan_title: str | None) -> list[Block]:
+    what = f"målene i {plan_title}" if plan_title else "udvalgets mål"
+    first = f"Forvaltningen har udarbejdet en status på {what}."
+    if layout == "italic":
+        return [Para(f"{first} Målene er nedenfor angivet med kursiv, og status følger under hvert mål.")]
+    if layout == "bold":
+        return [Para(f"{first} Målene er nedenfor angivet med fed, og status følger under hvert mål.")]
+    if layout == "numbered":
+        return [Para(f"{first} Målene er:")]
+    return [Para(first)]
+
+
+LAYOUTS = {
+    "grid": _grid, "labelrows": _labelrows, "columns": _columns, "headed": _headed,
+    "italic": lambda goals: _typed(goals, bold=False), "bold": lambda goals: _typed(goals, bold=True),
+    "numbered": _numbered,
+}
+
+
+def goal_blocks(layout: str, goals: list[dict[str, Any]]) -> list[Block]:
+    """The goals of one item, grouped by plan (a heading and an introduction each)."""
+    blocks: list[Block] = []
+    for plan, members in _groups(goals, "plan"):
+        title = _plan_title(plan, members[0].get("plan_year"))
+        if title:
+            blocks.append(Heading(f"Opfølgning på {title}", level=3))
+        blocks += _intro(layout, title)
+        blocks += LAYOUTS[layout](members)
+    return blocks
+
+
+def _meeting_date(gold: dict[str, Any]) -> date:
+    if gold.get("meeting_date"):
+        return date.fromisoformat(gold["meeting_date"])
+    years = [g["plan_year"] for g in gold.get("goals", []) if g.get("plan_year")]
+    return date(max(years) + 1 if years else 2024, 3, 12)
+
+
+def _items(gold: dict[str, Any]) -> tuple[list[dict[str, str]], str]:
+    """The items to render and the number of the follow-up item that holds unplaced goals."""
+    items = [{"number": str(i["number"]), "title": i["title"], "decision": i.get("decision") or "Godkendt."}
+             for i in gold.get("agenda_items") or []]
+    if not items:
+        plan = next((g.get("plan") for g in gold["goals"] if g.get("plan")), None)
+        title = f"Opfølgning på {plan}" if plan else "Status på udvalgets mål"
+        items = [{"number": "1", "title": title, "decision": "Orienteringen blev taget til efterretning."}]
+    numbers = {i["number"] for i in items}
+    placed = [str(g["agenda_item"]) for g in gold["goals"] if str(g.get("agenda_item")) in numbers]
+    follow_up = placed[0] if placed else items[len(items) // 2]["number"]
+    return items, follow_up
+
+
+def _item_heading(house: str, number: str, title: str) -> str:
+    return f"Punkt {number}: {title}" if house == "firstagenda" else f"{number}. {title}"
+
+
+def _case_number(when: date, number: str) -> str:
+    serial = (int(number) * 7919) % 9000 + 1000 if number.isdigit() else 1000
+    return f"{when.year % 100:02d}/{serial}"
+
+
+def _unbolded(block: Block) -> Block:
+    if isinstance(block, Heading):
+        return Heading(block.text, block.level, bold=False)
+    if isinstance(block, Para):
+        return Para(block.text, italic=block.italic, size=block.size, indent=block.indent)
+    rows = tuple(tuple(Cell(c.text, italic=c.italic, colspan=c.colspan) for c in row) for row in block.rows)
+    return Table(rows, block.borders, block.header, block.widths)
+
+
+def render_minutes(gold: dict[str, Any], variant: Variant, stem: str) -> Rendered:
+    """Lay out `gold` as minutes in `variant`; the returned gold scores exactly what was laid out."""
+    when = _meeting_date(gold)
+    municipality = gold.get("municipality") or "Eksempel"
+    body = gold.get("body") or f"Udvalget for Beskæftigelse, {municipality} Kommune"
+    stamp = when.strftime("%d.%m.%Y")
+    items, follow_up = _items(gold)
+    numbers = {i["number"] for i in items}
+    goals_by_item: dict[str, list[dict[str, Any]]] = {}
+    for goal in gold["goals"]:
+        number = str(goal.get("agenda_item")) if str(goal.get("agenda_item")) in numbers else follow_up
+        goals_by_item.setdefault(number, []).append(goal)
+
+    blocks: list[Block] = [
+        Table(((Cell(f"{municipality} Kommune\n{body}", bold=True),
+                Cell(f"Dato: {stamp}\nJ.nr.: {_case_number(when, '1')}\nKontakt: Politisk sekretariat")),),
+              borders="none", widths=(0.6, 0.4)),
+        Para("Referat", bold=True, size=18),
+        Para(body, bold=True, size=13),
+        Para(f"Mødedato: {stamp}"),
+        Para("Mødetidspunkt: 15:00-17:00"),
+        Para("Mødested: Rådhuset, mødelokale 2"),
+        Para("Deltagere: " + ", ".join(MEMBERS)),
+        Para("Indholdsfortegnelse", bold=True, size=13),
+    ]
+    for n, item in enumerate(items):
+        head = _item_heading(variant.house, item["number"], item["title"])
+        blocks.append(Para(f"{head} {'.' * max(4, 96 - len(head))} {n + 2}"))
+
+    goal_ids: set[int] = set()
+    for item in items:
+        number = item["number"]
+        blocks.append(Heading(_item_heading(variant.house, number, item["title"]), level=2))
+        label = "Sagsnummer" if variant.house == "firstagenda" else "Sagsnr."
+        blocks.append(Para(f"{label}: {_case_number(when, number)}    Åben sag"))
+        blocks.append(Heading("Sagsfremstilling", level=3))
+        goals = goals_by_item.get(number)
+        if goals:
+            laid_out = goal_blocks(variant.layout, goals)
+            goal_ids.update(id(b) for b in laid_out if isinstance(b, Para) and b.bold)
+            blocks += laid_out
+            blocks += [
+                Heading("Indstilling", level=3),
+                Para("Direktøren indstiller, at"),
+                Para("1. orienteringen tages til efterretning", indent=1),
+                Para("2. det drøftes at ændre rapporteringen af målene, så status fremover gives hvert halve år",
+                     indent=1),
+                Para("Bilag:"),
+                Para("• Notat om opfølgningen", indent=1),
+            ]
+        else:
+            blocks += [Para(FILLER), Heading("Indstilling", level=3),
+                       Para("Forvaltningen indstiller, at"), Para("1. sagen drøftes", indent=1)]
+        blocks += [Heading("Beslutning", level=3), Para(item["decision"])]
+
+    blocks += [
+        Para("Mødet blev hævet kl. 17:00."),
+        Para("Underskrifter:", bold=True),
+        Table(((Cell(MEMBERS[0]), Cell(MEMBERS[1])), (Cell(MEMBERS[2]), Cell(MEMBERS[3]))), borders="none"),
+    ]
+    if variant.layout == "bold":  # the goals are the only bold text: headings by size, masthead plain
+        blocks = [b if id(b) in goal_ids else _unbolded(b) for b in blocks]
+
+    shows_title = variant.layout in SHOWS_TITLE
+    derived = {
+        "doc": stem, "municipality": municipality, "body": body, "meeting_date": when.isoformat(),
+        "agenda_items": [{"number": i["number"], "title": i["title"]} for i in items],
+        "goals": [],
+    }
+    for number, goals in goals_by_item.items():
+        for g in goals:
+            derived["goals"].append({
+                "goal_id": g.get("goal_id"), "plan": g.get("plan"), "plan_year": g.get("plan_year"),
+                "theme": g.get("theme"), "title": g.get("title") if shows_title else None, "text": g["text"],
+                "status_text": g.get("status_text"), "verdict": g.get("verdict") or "none",
+                "verdict_alt": g.get("verdict_alt") or [g.get("verdict") or "none"],
+                "verdict_text": verdict_words(g), "agenda_item": number,
+            })
+    return Rendered(stem=stem, blocks=blocks, running_header=f"{body} · Referat · {stamp}", gold=derived)

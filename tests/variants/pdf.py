@@ -1,0 +1,100 @@
+"""Blocks to an A4 PDF with fpdf2: a running header and a page stamp on every page, real tables.
+
+DejaVu fonts, because Danish minutes use characters (en dash, bullet, quotes) that the core PDF
+fonts cannot encode; `make test` installs fonts-dejavu-core where it may.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from tests.variants.document import Block, Heading, Para, Rendered, Table
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
+              "BI": "DejaVuSans-BoldOblique.ttf"}
+BODY_PT = 10
+TABLE_PT = 8.5
+HEADING_PT = {1: 15, 2: 13, 3: 11.5, 4: 10.5}
+BORDERS = {"grid": "ALL", "rules": "HORIZONTAL_LINES", "none": "NONE"}
+
+
+def missing_fonts() -> list[str]:
+    return [name for name in FONT_FILES.values() if not (FONT_DIR / name).exists()]
+
+
+class _Minutes(FPDF):
+    def __init__(self, running_header: str) -> None:
+        super().__init__(format="A4")
+        self.running_header = running_header
+        for style, name in FONT_FILES.items():
+            self.add_font("DejaVu", style, str(FONT_DIR / name))
+        self.set_margins(20, 22, 20)
+        self.set_auto_page_break(True, margin=20)
+        # Fixed dates, so the same gold renders to the same bytes on every run.
+        self.set_creation_date(datetime(2024, 1, 1, tzinfo=UTC))
+
+    def header(self) -> None:
+        self.set_font("DejaVu", "", 8)
+        self.set_y(10)
+        self.cell(0, 4, self.running_header, align="R", new_x="LMARGIN", new_y="NEXT")
+        self.set_y(22)
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font("DejaVu", "", 8)
+        self.cell(0, 4, f"Side {self.page_no()} af {{nb}}", align="C")
+
+
+def _style(bold: bool, italic: bool) -> str:
+    return ("B" if bold else "") + ("I" if italic else "")
+
+
+def _para(pdf: _Minutes, block: Para) -> None:
+    size = block.size or BODY_PT
+    pdf.set_font("DejaVu", _style(block.bold, block.italic), size)
+    indent = 8 * block.indent
+    pdf.set_x(pdf.l_margin + indent)
+    pdf.multi_cell(pdf.epw - indent, size * 0.5, block.text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.2)
+
+
+def _heading(pdf: _Minutes, block: Heading) -> None:
+    size = HEADING_PT.get(block.level, BODY_PT)
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "B" if block.bold else "", size)
+    pdf.multi_cell(0, size * 0.5, block.text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+
+
+def _table(pdf: _Minutes, block: Table) -> None:
+    cols = max(sum(c.colspan for c in row) for row in block.rows)
+    widths = block.widths or tuple(1.0 for _ in range(cols))
+    pdf.set_font("DejaVu", "", TABLE_PT)
+    with pdf.table(col_widths=widths, borders_layout=BORDERS[block.borders], first_row_as_headings=False,
+                   text_align="LEFT", v_align="TOP", line_height=TABLE_PT * 0.5, padding=1.5) as table:
+        for row in block.rows:
+            out = table.row()
+            for cell in row:
+                style = FontFace(emphasis=_style(cell.bold, cell.italic))
+                out.cell(cell.text, colspan=cell.colspan, style=style)
+    pdf.ln(3)
+
+
+def write_pdf(rendered: Rendered, path: Path) -> Path:
+    pdf = _Minutes(rendered.running_header)
+    pdf.add_page()
+    block: Block
+    for block in rendered.blocks:
+        if isinstance(block, Heading):
+            _heading(pdf, block)
+        elif isinstance(block, Para):
+            _para(pdf, block)
+        else:
+            _table(pdf, block)
+    pdf.output(str(path))
+    return path
