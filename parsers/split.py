@@ -30,6 +30,7 @@ from parsers.profiles import (
 )
 
 _TOC_LINE = re.compile(r"(?:\.{3,}|…)\s*\t?\s*\d{1,4}\s*$|\t\s*\d{1,4}\s*$|\s\d{1,3}\s*$")
+_TOC_LEADER = re.compile(r"(?:\.{3,}|…)\s*\t?\s*\d{1,4}\s*$")
 _ATTENDANCE = re.compile(
     r"deltog ikke|havde forfald|var fraværende|Følgende deltog ikke|^Fraværende|^Afbud|inhabil", re.I)
 _MARKUP = re.compile(r"^\s*#{1,6}\s*|\*\*|__")
@@ -196,6 +197,8 @@ def _candidates(lines: list[DocLine], profile: Profile) -> list[tuple[int, str, 
         if profile.name != "firstagenda" and _TOC_LINE.search(text):
             continue
         following = _next_content(lines, i, 1)
+        if following and _TOC_LEADER.search(lines[following[0]].text):
+            continue  # a contents entry whose title wrapped onto its dot-leader line
         if following and (nxt := _item_text(lines[following[0]])) and profile.item_start.match(nxt):
             continue  # a run of item lines is a table of contents, not the body
         if profile.needs_body and not _has_body(lines, i) and listed.get(m.group(1)) != _entry_title(title):
@@ -247,8 +250,9 @@ def choose_profile(lines: list[DocLine]) -> tuple[str, list[tuple[int, str, str]
         if profile.needs_body and not minutes:
             continue  # numbered chapters of an annex, a plan or a service standard are not items
         hits = _candidates(lines, profile)
-        if len(hits) >= profile.min_hits:
-            return profile.name, hits
+        if len(hits) >= profile.min_hits or len(hits) == 1 and _has_body(lines, _title_continuation(
+                lines, hits[0][0], len(lines))[1]):
+            return profile.name, hits  # one item is enough when its case number or a section follows
     bare = _bare_headings(lines)
     if len(bare) >= 2 or len(bare) == 1 and _has_body(lines, _next_content(lines, bare[0][0], 1)[0]):
         return "generic", bare

@@ -163,6 +163,10 @@ class _Block:
         self.in_cells = in_cells
         self.state = "text"
         self.colon = False  # `Resultatmål: At …`: a label, not a goal id mentioned in prose
+        # `Mål 1 Alle ledige skal …` on one line: its own text, should no status ever follow
+        self.own: list[str] | None = [] if header_rest and not in_cells else None
+        self.own_last = line
+        self.sealed = False
 
 
 def _cells(line: DocLine) -> list[str]:
@@ -261,6 +265,12 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
                 close()
                 pending_heading.append(_clean(first))
                 continue
+            if cur.own is not None and not cur.sealed:
+                if wraps:
+                    cur.own.append(_clean(raw))
+                    cur.own_last = line
+                else:
+                    cur.sealed = True  # the label line's own text ends here
             cur.text_parts.append(_clean(" ".join(cells)))
             cur.last = line
         elif cur.state == "status":
@@ -279,8 +289,12 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
     goals: list[Goal] = []
     for block, btheme, bplan, byear in blocks:
         labelled_only = not block.status and not block.verdict
-        if labelled_only and not (block.colon or block.in_cells):
-            continue  # a "Mål 3.2" mentioned in prose is not a follow-up row
+        if labelled_only and block.own is not None and not block.colon:
+            if not _is_statement(_DASH.sub("", " ".join(block.header))):
+                continue  # a "Mål 3.2" mentioned in prose is not a follow-up row
+            block.text_parts, block.last = block.own, block.own_last  # a label row: what followed was not its text
+        elif labelled_only and not (block.colon or block.in_cells):
+            continue
         if bplan is None:
             bplan, byear = ctx.plan_at(block.first.start)
         header = " ".join(block.header)
@@ -325,14 +339,40 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
     return goals
 
 
-_COL_GOAL = re.compile(r"^(?:mål(?:sætning)?(?:en|et)?|delmål|indikator|målsætninger|politisk mål)$", re.I)
-_COL_STATUS = re.compile(r"^(?:status|resultat|aktuel status|opfølgning|måling)\b", re.I)
-_COL_VERDICT = re.compile(r"^(?:målopfyldelse|vurdering|målvurdering|opfyldt|opfyldelse|nået)\b", re.I)
-
-
 def _column(cells: list[str], cols: dict[str, int], key: str) -> str | None:
     n = cols.get(key)
     return cells[n] if n is not None and n < len(cells) and cells[n] else None
+
+
+def _column_role(cell: str) -> str | None:
+    """What a header cell names: the goal's label, its statement, its status or its verdict."""
+    v = vocab()
+    key = re.sub(r"\s+", " ", cell.strip().rstrip(":").lower())
+    for role in ("label", "statement", "status", "verdict"):
+        if any(re.fullmatch(p, key) for p in v["columns"][role]):
+            return role
+    return None
+
+
+def _header_columns(cells: list[str]) -> dict[str, int] | None:
+    """Columns of a header row `Mål | Målsætning | Status | Målopfyldelse`, or None for any other row.
+
+    A plain "Mål" column is the statement unless another column names the statement; then it is
+    the label that carries the goal id and title.
+    """
+    roles: dict[str, int] = {}
+    for n, cell in enumerate(cells):
+        role = _column_role(cell)
+        if role is not None:
+            roles.setdefault(role, n)
+    if "statement" not in roles and "label" in roles:
+        roles["statement"] = roles.pop("label")
+    if "statement" in roles and ("status" in roles or "verdict" in roles):
+        return roles
+    return None
+
+
+_ID_LABEL = re.compile(r"^(?:(?:Mål|Delmål|Indikator)\s+)?(\d{1,2}(?:\.\d{1,2}){0,3}[a-z]?)[.:)]?(?:\s+(.+))?$")
 
 
 def column_table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
@@ -345,34 +385,34 @@ def column_table_goals(lines: list[DocLine], ctx: Context | None = None) -> list
         if n_line in ctx.breaks:
             cols, theme = None, None
         if not line.is_table_row and "\t" not in line.text:
-            cols = None if line.text.strip() else cols
+            cols = None if line.text.strip() and not _is_heading_like(line.text) else cols
             continue
         cells = [c.strip() for c in line.text.split("\t")]
-        found = {}
-        for n, cell in enumerate(cells):
-            if _COL_GOAL.match(cell):
-                found.setdefault("goal", n)
-            elif _COL_STATUS.match(cell):
-                found.setdefault("status", n)
-            elif _COL_VERDICT.match(cell):
-                found.setdefault("verdict", n)
-        if "goal" in found and ("status" in found or "verdict" in found):
-            cols = found
+        header = _header_columns(cells)
+        if header is not None:
+            cols = header
             continue
         if cols is None:
             continue
         filled = [c for c in cells if c]
-        if len(filled) == 1 and cells[0]:
+        if len(filled) == 1 and cells[0] and (line.bold or _is_heading_like(cells[0]) and len(cells[0].split()) <= 8):
             theme = cells[0]  # a heading row spanning the table
             continue
-        text = _column(cells, cols, "goal")
+        if len(filled) == 1 and cells[0] and cols["statement"] > 0:
+            cells = [""] * cols["statement"] + cells  # a row whose status cells are empty, read as one cell
+        text = _column(cells, cols, "statement")
         if not text:
             continue
-        goal_id = None
+        goal_id = title = None
+        label = _column(cells, cols, "label")
+        if label and (m := _ID_LABEL.match(label)):
+            goal_id, title = m.group(1), m.group(2)
+        elif label:
+            title = label
         m = re.match(r"^(?:Mål\s+)?(\d{1,2}(?:\.\d{1,2}){0,3})[.:)]?\s+(.+)$", text)
-        if m:
+        if m and goal_id is None:
             goal_id, text = m.group(1), m.group(2)
-        elif cols["goal"] > 0 and re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?", cells[0]):
+        elif goal_id is None and cols["statement"] > 0 and re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){0,3}\.?", cells[0]):
             goal_id = cells[0].rstrip(".")
         status, verdict_text = _column(cells, cols, "status"), _column(cells, cols, "verdict")
         verdict, expectation = normalise_verdict(verdict_text)
@@ -380,7 +420,8 @@ def column_table_goals(lines: list[DocLine], ctx: Context | None = None) -> list
             verdict, expectation = normalise_verdict(status)
         reasons = ["verdict phrase not recognised"] if verdict_text and verdict is Verdict.none else []
         plan, plan_year = ctx.plan_at(line.start)
-        goals.append(Goal(plan=plan, plan_year=plan_year, goal_id=goal_id, theme=theme, text=_clean(text),
+        goals.append(Goal(plan=plan, plan_year=plan_year, goal_id=goal_id, theme=theme, title=title,
+                          kind=_kind(title, theme), text=_clean(text),
                           status_text=status, verdict=verdict, verdict_text=verdict_text, expectation=expectation,
                           figures=_figures(text, "target") + _figures(status, "observed"),
                           confidence=0.9 - 0.4 * bool(reasons), confidence_reasons=reasons, layout="table",

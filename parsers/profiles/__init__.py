@@ -49,7 +49,8 @@ DECISION_LINE = re.compile(
 )
 
 CASE_NUMBER = re.compile(
-    r"(?:Sagsnr\.?\s*:?\s*(?P<sagsnr>[\w./-]*\d[\w./-]*))"
+    r"(?:(?:Sagsnr|Sagsnummer|Sags\s+nr|Sag\s+nr|Journalnr|Journalnummer|J\.\s?nr)\.?\s*:?\s*"
+    r"(?P<sagsnr>[\w./-]*\d[\w./-]*))"
     r"|(?P<emn>\b[A-ZÆØÅ]{2,5}-\d{4}-\d{4,8}\b)"
     r"|(?P<kle>\b\d{2}\.\d{2}(?:\.\d{2})?(?:[.-]?[A-ZÆØÅ]\d{2})(?:-\d+-\d{2}|(?:\s+-)?\s+\d{2,4}/\d+)?)"
 )
