@@ -79,6 +79,9 @@ class DocLine(BaseModel):
     italic: bool = False
     size: float | None = None
     is_table_row: bool = False
+    # left and right edge on the page where the reader knows them (PDF): a short last line ends a paragraph
+    x0: float | None = None
+    x1: float | None = None
 
 
 class Document(BaseModel):

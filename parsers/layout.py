@@ -172,8 +172,10 @@ def normalise(raw: RawDocument) -> Document:
 
     def emit(text: str, src: Line | DocLine, bold: bool, italic: bool, table: bool) -> None:
         nonlocal pos
+        box = src.bbox if isinstance(src, Line) else (src.x0, 0.0, src.x1, 0.0) if src.x1 is not None else None
         out.append(DocLine(text=text, page=src.page, start=pos, end=pos + len(text), bold=bold, italic=italic,
-                           size=src.size, is_table_row=table))
+                           size=src.size, is_table_row=table, x0=box[0] if box else None,
+                           x1=box[2] if box else None))
         pos += len(text) + 1
 
     for ln in flat:
@@ -213,7 +215,8 @@ def normalise(raw: RawDocument) -> Document:
                     continue
                 stripped = text = rest.strip()
         if re.search(r"\w-$", stripped) and not re.search(r"\s-$", stripped):
-            pending = DocLine(text=stripped, page=ln.page, start=0, end=0, bold=bold, italic=italic)
+            pending = DocLine(text=stripped, page=ln.page, start=0, end=0, bold=bold, italic=italic,
+                              x0=ln.bbox[0] if ln.bbox else None, x1=ln.bbox[2] if ln.bbox else None)
             continue
         emit(text.rstrip() if stripped else "", ln, bold, italic, False)
     if pending is not None:

@@ -124,6 +124,7 @@ class Context:
 
     breaks: frozenset[int] = frozenset()
     marks: tuple[tuple[int, str | None, int | None], ...] = ()
+    wrapped: bool = True  # lines may be a paragraph wrapped by layout (PDF, text), not one paragraph each
     _offsets: tuple[int, ...] = field(default=(), repr=False)
 
     def plan_at(self, offset: int | None) -> tuple[str | None, int | None]:
@@ -133,7 +134,7 @@ class Context:
         return (self.marks[k][1], self.marks[k][2]) if k >= 0 else (None, None)
 
 
-def make_context(lines: list[DocLine], items: list[AgendaItem]) -> Context:
+def make_context(lines: list[DocLine], items: list[AgendaItem], wrapped: bool = True) -> Context:
     marks: list[tuple[int, str | None, int | None]] = [(it.start, *find_plan(it.title)) for it in items]
     for line in lines:
         text = line.text.strip()
@@ -146,7 +147,7 @@ def make_context(lines: list[DocLine], items: list[AgendaItem]) -> Context:
     marks.sort(key=lambda m: m[0])
     starts = {it.start for it in items}
     breaks = frozenset(i for i, ln in enumerate(lines) if ln.start in starts)
-    return Context(breaks=breaks, marks=tuple(marks), _offsets=tuple(m[0] for m in marks))
+    return Context(breaks=breaks, marks=tuple(marks), wrapped=wrapped, _offsets=tuple(m[0] for m in marks))
 
 
 class _Block:
@@ -564,9 +565,10 @@ def paragraph_spans(lines: list[DocLine]) -> list[Paragraph]:
     def flush() -> None:
         if cur:
             text = " ".join(ln.text.strip() for ln in cur)
+            bold = all(ln.bold for ln in cur)
+            heading = (len(cur) == 1 or bold) and _is_heading_like(text) and len(text) < 150
             out.append(Paragraph(text=text, first=cur[0], last=cur[-1], italic=all(ln.italic for ln in cur),
-                                 bold=all(ln.bold for ln in cur),
-                                 heading=len(cur) == 1 and _is_heading_like(text) and len(text) < 100))
+                                 bold=bold, heading=heading))
         cur.clear()
 
     for line in lines:
@@ -576,7 +578,7 @@ def paragraph_spans(lines: list[DocLine]) -> list[Paragraph]:
             if text and not line.is_table_row:
                 cur.append(line)
             continue
-        if cur and (cur[-1].italic != line.italic or cur[-1].bold != line.bold):
+        if cur and (cur[-1].italic != line.italic or cur[-1].bold != line.bold or line.bold and _is_heading_like(text)):
             flush()
         cur.append(line)
     flush()
@@ -721,12 +723,18 @@ def typography_goals(lines: list[DocLine], ctx: Context | None = None) -> list[G
         return []
     start, m = declared
     kind = m.group("type").lower()
-    styled = (lambda p: p.italic) if kind.startswith("kursiv") else (lambda p: p.bold and not p.heading)
     if kind.startswith("underst"):
         return []  # the readers do not report underlining
+
+    def styled(p: Paragraph) -> bool:
+        """In the declared type; a bold line must also read as a target, since headings are bold too."""
+        if kind.startswith("kursiv"):
+            return p.italic and not p.bold
+        return p.bold and (not p.heading or bool(_TARGET_WORDS.search(p.text)))
+
     groups: list[tuple[list[Paragraph], list[Paragraph]]] = []
     for para in paras[start + 1:]:
-        if styled(para) and not para.heading and len(para.text) >= 15:
+        if styled(para) and len(para.text) >= 15:
             if groups and not groups[-1][1]:
                 groups[-1][0].append(para)  # goals in a row, before any status
             else:
@@ -745,7 +753,9 @@ def typography_goals(lines: list[DocLine], ctx: Context | None = None) -> list[G
         status = " ".join(s for s in status_sentences if s is not verdict_sentence) or None
         last = (status_paras or goal_paras)[-1].last
         for para in goal_paras:
-            for statement in sentences(para.text):
+            units = _styled_units(lines, para) if ctx.wrapped else [
+                ln.text.strip() for ln in lines if para.first.start <= ln.start <= para.last.start and ln.text.strip()]
+            for statement in units:
                 statement = _clean(statement)
                 if len(statement) < 15:
                     continue
@@ -761,6 +771,36 @@ def typography_goals(lines: list[DocLine], ctx: Context | None = None) -> list[G
                                   confidence=0.75 if verdict_sentence else 0.65, confidence_reasons=reasons,
                                   layout="typography", page=para.first.page, start=para.first.start, end=last.end))
     return goals
+
+
+_TARGET_WORDS = re.compile(r"\b(?:skal|skulle|forventes|mindst|højst|maksimalt|minimum|at|flere|færre|øges|reduceres|"
+                           r"stige|falde)\b|\d|%", re.I)
+
+
+def _styled_units(lines: list[DocLine], para: Paragraph) -> list[str]:
+    """A run of styled lines split where a line starts a new statement (a capital after a complete line).
+
+    Goals in a declared type often stand one per line with no full stop; a wrapped sentence goes
+    on in lower case.
+    """
+    run = [ln for ln in lines if para.first.start <= ln.start <= para.last.start and ln.text.strip()]
+    right = max((ln.x1 for ln in run if ln.x1 is not None), default=None)
+    units: list[list[str]] = []
+    prev: DocLine | None = None
+    for line in run:
+        text = line.text.strip()
+        if prev is None:
+            units.append([text])
+        elif right is not None and prev.x1 is not None:
+            # geometry: a line that stops well short of the run's right edge ends its statement
+            ended = prev.x1 < right - 40 or prev.text.rstrip().endswith((".", "!", "?")) and prev.x1 < right - 15
+            (units.append([text]) if ended else units[-1].append(text))
+        elif text[:1].isupper() or text[:1].isdigit():
+            units.append([text])
+        else:
+            units[-1].append(text)
+        prev = line
+    return [" ".join(u) for u in units]
 
 
 def _judges_goal(sentence: str) -> bool:
@@ -953,7 +993,7 @@ def find_candidates(lines: list[DocLine], ctx: Context) -> list[tuple[str, Goal]
 
 
 def extract_goals(doc: Document, items: list[AgendaItem]) -> tuple[list[Goal], list[DeclaredSummary]]:
-    ctx = make_context(doc.lines, items)
+    ctx = make_context(doc.lines, items, wrapped=doc.format not in ("html", "docx"))
     goals = merge_candidates(find_candidates(doc.lines, ctx))
     for g in goals:
         item = _item_at(items, g.start)
