@@ -784,7 +784,10 @@ def _styled_units(lines: list[DocLine], para: Paragraph) -> list[str]:
     on in lower case.
     """
     run = [ln for ln in lines if para.first.start <= ln.start <= para.last.start and ln.text.strip()]
-    right = max((ln.x1 for ln in run if ln.x1 is not None), default=None)
+    pages = {ln.page for ln in run}
+    # the text's right margin on these pages: where wrapped body lines end
+    right = max((ln.x1 for ln in lines if ln.page in pages and ln.x1 is not None and not ln.is_table_row),
+                default=None)
     units: list[list[str]] = []
     prev: DocLine | None = None
     for line in run:
