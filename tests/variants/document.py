@@ -84,8 +84,10 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("pdf-numbered", "numbered", "pdf", "edoc"),
     Variant("html-labelrows", "labelrows", "html", "firstagenda"),
     Variant("html-italic", "italic", "html", "edoc"),
+    Variant("html-headed", "headed", "html", "edoc"),
     Variant("docx-columns", "columns", "docx", "edoc"),
     Variant("docx-italic", "italic", "docx", "firstagenda"),
+    Variant("docx-labelrows", "labelrows", "docx", "edoc"),
 )
 
 # What a verdict sounds like in a follow-up when the gold has no wording of its own.
