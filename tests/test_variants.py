@@ -110,14 +110,15 @@ def _words(text: str) -> Counter[str]:
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
 def test_rendered_text_holds_the_gold(variant: Variant, scorer: Any, render_dir: Path) -> None:
-    """The renderer, not the extractor, is under test here: every word of every goal and status and every
-    item title survive writing, reading and normalising, so a low score below is the extractor's."""
+    """The renderer, not the extractor, is under test here: every word of every goal, status, verdict and
+    title shown, and every item title, survive writing, reading and normalising, so a low score below is
+    the extractor's."""
     for gold_path in _gold_paths():
         rendered, path = rendered_file(gold_path, variant, render_dir)
         doc = normalise(_read(path))
         words = _words(doc.text)
         for goal in rendered.gold["goals"]:
-            for field in ("text", "status_text"):
+            for field in ("text", "status_text", "verdict_text", "title"):
                 missing = _words(goal[field] or "") - words
                 assert not missing, (path.name, field, goal[field], sorted(missing))
         flat = " ".join(doc.text.split())
