@@ -10,7 +10,10 @@ import docx
 import pytest
 from docx.shared import Pt
 from msoffcrypto.format.ooxml import OOXMLFile
+from sqlalchemy import text
 
+from ingest.pipeline import ingest_paths
+from models.db import make_engine
 from parsers.parse import parse_raw
 from parsers.readers import read_document
 from parsers.readers.errors import ReadError
@@ -124,3 +127,20 @@ def test_encrypted_legacy_and_opendocument_files(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as err:
         read_document(odt)
     assert err.value.kind == "unsupported" and "OpenDocument" in err.value.message
+
+
+def test_folder_ingest_stores_word_minutes_and_names_the_damaged_one(tmp_path: Path) -> None:
+    """A folder walk picks up .docx now; a good one is stored, a damaged one gets its own outcome."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _word_file(inbox / "referat.docx")
+    good = (inbox / "referat.docx").read_bytes()
+    (inbox / "afskaaret.docx").write_bytes(good[: len(good) // 3])
+    engine = make_engine(f"sqlite:///{tmp_path / 'docx.sqlite'}")
+    results = {Path(r.path).name: r for r in ingest_paths(engine, [inbox]).results}
+    assert results["referat.docx"].outcome == "ok", results["referat.docx"].message
+    assert results["afskaaret.docx"].outcome == "corrupt"
+    assert "download it again" in results["afskaaret.docx"].message
+    with engine.connect() as conn:
+        formats = conn.execute(text("SELECT format, reader FROM documents")).all()
+    assert [tuple(row) for row in formats] == [("docx", "docx")]
