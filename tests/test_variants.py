@@ -31,10 +31,11 @@ from tests.variants.docx import write_docx
 from tests.variants.html import write_html
 from tests.variants.pdf import write_pdf
 from tests.variants.summary import RESULTS
+from tests.variants.text import write_text
 
 GOAL_F1_FLOOR = 0.95
 ITEM_F1_FLOOR = 0.95
-WRITERS = {"pdf": write_pdf, "html": write_html, "docx": write_docx}
+WRITERS = {"pdf": write_pdf, "html": write_html, "docx": write_docx, "md": write_text, "txt": write_text}
 
 
 def _scorer() -> Any:

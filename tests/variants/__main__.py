@@ -15,8 +15,9 @@ from tests.variants.document import VARIANTS, load_gold, render_minutes
 from tests.variants.docx import write_docx
 from tests.variants.html import write_html
 from tests.variants.pdf import write_pdf
+from tests.variants.text import write_text
 
-WRITERS = {"pdf": write_pdf, "html": write_html, "docx": write_docx}
+WRITERS = {"pdf": write_pdf, "html": write_html, "docx": write_docx, "md": write_text, "txt": write_text}
 
 
 def main() -> None:

@@ -88,6 +88,8 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("docx-columns", "columns", "docx", "edoc"),
     Variant("docx-italic", "italic", "docx", "firstagenda"),
     Variant("docx-labelrows", "labelrows", "docx", "edoc"),
+    Variant("md-italic", "italic", "md", "firstagenda"),
+    Variant("txt-labelrows", "labelrows", "txt", "edoc"),
 )
 
 # What a verdict sounds like in a follow-up when the gold has no wording of its own.
