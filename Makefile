@@ -6,9 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint demo clean debs
 
-# Debian packages the OCR path needs (the OCR test skips without them). Installed only when
-# missing and when we may (root with apt-get); otherwise a note, never a failure.
-DEBS := ocrmypdf tesseract-ocr-dan
+# Debian packages the OCR path needs (the OCR test skips without them) and the fonts the layout-variation
+# PDFs are written in (those tests skip without them). Installed only when missing and when we may
+# (root with apt-get); otherwise a note, never a failure.
+DEBS := ocrmypdf tesseract-ocr-dan fonts-dejavu-core
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,11 +21,11 @@ run: $(STAMP)
 	$(BIN)/maalspor ingest data/raw
 
 debs:
-	@if command -v ocrmypdf >/dev/null 2>&1 && dpkg -s tesseract-ocr-dan >/dev/null 2>&1; then :; \
+	@if command -v ocrmypdf >/dev/null 2>&1 && dpkg -s tesseract-ocr-dan fonts-dejavu-core >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBS) >/dev/null) \
-		|| echo "note: could not install $(DEBS); the OCR test will skip"; \
-	else echo "note: $(DEBS) not installed; the OCR test will skip"; fi
+		|| echo "note: could not install $(DEBS); the OCR and PDF layout-variant tests will skip"; \
+	else echo "note: $(DEBS) not installed; the OCR and PDF layout-variant tests will skip"; fi
 
 test: $(STAMP) debs
 	$(BIN)/ruff check .

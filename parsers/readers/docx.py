@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document as open_docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -40,20 +41,42 @@ def _style_flag(style: Any, attr: str) -> bool | None:
     return None
 
 
-def _flags(paragraphs: list[Paragraph]) -> tuple[bool, bool]:
+class _Styles:
+    """Style flags by style id, resolved once: python-docx looks a style up by scanning every style,
+    which made a 50-row table take seconds."""
+
+    def __init__(self, doc: Any) -> None:
+        self.by_id = {style.style_id: style for style in doc.styles}
+        self.default_para = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self.cache: dict[tuple[str | None, str, bool], bool | None] = {}
+
+    def flag(self, style_id: str | None, attr: str, paragraph: bool) -> bool | None:
+        key = (style_id, attr, paragraph)
+        if key not in self.cache:
+            style = self.by_id.get(style_id) if style_id else (self.default_para if paragraph else None)
+            self.cache[key] = _style_flag(style, attr)
+        return self.cache[key]
+
+    def paragraph_style(self, paragraph: Paragraph) -> Any:
+        style_id = paragraph._p.style
+        return self.by_id.get(style_id) if style_id else self.default_para
+
+
+def _flags(paragraphs: list[Paragraph], styles: _Styles) -> tuple[bool, bool]:
     """Bold and italic when more than half the visible characters carry them."""
     total = bold = italic = 0
     for paragraph in paragraphs:
-        para_bold = bool(_style_flag(paragraph.style, "bold"))
-        para_italic = bool(_style_flag(paragraph.style, "italic"))
+        para_id = paragraph._p.style
+        para_bold = bool(styles.flag(para_id, "bold", True))
+        para_italic = bool(styles.flag(para_id, "italic", True))
         for run in paragraph.runs:
             size = len(run.text.strip())
             if not size:
                 continue
             total += size
-            char_style = run.style if run.style is not None and run.style.name != "Default Paragraph Font" else None
-            run_bold = run.bold if run.bold is not None else _style_flag(char_style, "bold")
-            run_italic = run.italic if run.italic is not None else _style_flag(char_style, "italic")
+            run_id = run._r.style
+            run_bold = run.bold if run.bold is not None else styles.flag(run_id, "bold", False)
+            run_italic = run.italic if run.italic is not None else styles.flag(run_id, "italic", False)
             bold += size if (para_bold if run_bold is None else run_bold) else 0
             italic += size if (para_italic if run_italic is None else run_italic) else 0
     return total > 0 and bold > total / 2, total > 0 and italic > total / 2
@@ -82,7 +105,8 @@ def _format_number(n: int, fmt: str) -> str | None:
 class _Numbering:
     """Counts Word's numbered paragraphs so `1.` / `a)` can be put back in front of their text."""
 
-    def __init__(self, doc: Any) -> None:
+    def __init__(self, doc: Any, styles: _Styles) -> None:
+        self.styles = styles
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
         try:
@@ -105,9 +129,8 @@ class _Numbering:
             if ref is not None:
                 self.levels[num.get(qn("w:numId"), "")] = abstract.get(ref.get(qn("w:val"), ""), {})
 
-    @staticmethod
-    def _num_pr(paragraph: Paragraph) -> tuple[str, int] | None:
-        for owner in (paragraph._p.pPr, *(_style_ppr(paragraph.style))):
+    def _num_pr(self, paragraph: Paragraph) -> tuple[str, int] | None:
+        for owner in (paragraph._p.pPr, *(_style_ppr(self.styles.paragraph_style(paragraph)))):
             num_pr = owner.find(qn("w:numPr")) if owner is not None else None
             if num_pr is None:
                 continue
@@ -166,7 +189,7 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _table_lines(table: Table) -> Iterator[Line]:
+def _table_lines(table: Table, styles: _Styles) -> Iterator[Line]:
     for row in table.rows:
         cells: list[str] = []
         paragraphs: list[Paragraph] = []
@@ -183,7 +206,7 @@ def _table_lines(table: Table) -> Iterator[Line]:
         while cells and not cells[-1]:
             cells.pop()
         if any(cells):
-            bold, italic = _flags(paragraphs)
+            bold, italic = _flags(paragraphs, styles)
             yield Line(text="\t".join(cells).strip(), page=1, bold=bold, italic=italic, cells=tuple(cells))
 
 
@@ -200,14 +223,15 @@ def _open(path: Path) -> Any:
 
 def read_docx(path: Path) -> RawDocument:
     doc = _open(path)
-    numbering = _Numbering(doc)
+    styles = _Styles(doc)
+    numbering = _Numbering(doc, styles)
     lines: list[Line] = []
     for block in _blocks(doc):
         if isinstance(block, Table):
-            lines += _table_lines(block)
+            lines += _table_lines(block, styles)
             continue
         label = numbering.label(block)
-        bold, italic = _flags([block])
+        bold, italic = _flags([block], styles)
         for piece in block.text.split("\n"):
             text = _clean(piece)
             if not text:

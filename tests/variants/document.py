@@ -34,6 +34,14 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class TocLine:
+    """A table-of-contents entry: title, dot leaders to the right margin, page number."""
+
+    text: str
+    page: int
+
+
+@dataclass(frozen=True)
 class Cell:
     text: str
     bold: bool = False
@@ -49,7 +57,7 @@ class Table:
     widths: tuple[float, ...] | None = None  # relative column widths
 
 
-Block = Para | Heading | Table
+Block = Para | Heading | Table | TocLine
 
 
 @dataclass(frozen=True)
@@ -76,8 +84,12 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("pdf-numbered", "numbered", "pdf", "edoc"),
     Variant("html-labelrows", "labelrows", "html", "firstagenda"),
     Variant("html-italic", "italic", "html", "edoc"),
+    Variant("html-headed", "headed", "html", "edoc"),
     Variant("docx-columns", "columns", "docx", "edoc"),
     Variant("docx-italic", "italic", "docx", "firstagenda"),
+    Variant("docx-labelrows", "labelrows", "docx", "edoc"),
+    Variant("md-italic", "italic", "md", "firstagenda"),
+    Variant("txt-labelrows", "labelrows", "txt", "edoc"),
 )
 
 # What a verdict sounds like in a follow-up when the gold has no wording of its own.
@@ -125,6 +137,13 @@ def verdict_words(goal: dict[str, Any]) -> str | None:
     if own and len(own) <= 70 and goal["text"].lower()[:30] not in own.lower():
         return own
     return VERDICT_WORDS[verdict]
+
+
+def _verdict_after_status(goal: dict[str, Any]) -> str | None:
+    """The verdict as a sentence of its own after the status, unless the status already says it."""
+    words = verdict_words(goal)
+    status = goal.get("status_text") or ""
+    return None if words and words.strip(" .").lower() in status.lower() else words
 
 
 def _label(goal: dict[str, Any], title: bool = True) -> str:
@@ -213,8 +232,8 @@ def _headed(goals: list[dict[str, Any]]) -> list[Block]:
             blocks.append(Para(g["text"]))
             if g.get("status_text"):
                 blocks.append(Para(g["status_text"]))
-            if verdict_words(g):
-                blocks.append(Para(verdict_words(g) or ""))
+            if _verdict_after_status(g):
+                blocks.append(Para(_verdict_after_status(g) or ""))
     return blocks
 
 
@@ -227,7 +246,7 @@ def _typed(goals: list[dict[str, Any]], bold: bool) -> list[Block]:
             if g.get("title"):
                 blocks.append(Heading(g["title"], level=4))
             blocks.append(Para(g["text"], bold=bold, italic=not bold))
-            follow = " ".join(x for x in (g.get("status_text"), verdict_words(g)) if x)
+            follow = " ".join(x for x in (g.get("status_text"), _verdict_after_status(g)) if x)
             if follow:
                 blocks.append(Para(follow))
     return blocks
@@ -243,7 +262,7 @@ def _numbered(goals: list[dict[str, Any]]) -> list[Block]:
             number = g.get("goal_id") or str(count)
             marker = number if "." in number else f"{number}."
             blocks.append(Para(f"{marker} {g['text']}"))
-            for extra in (g.get("status_text"), verdict_words(g)):
+            for extra in (g.get("status_text"), _verdict_after_status(g)):
                 if extra:
                     blocks.append(Para(f"• {extra}", indent=1))
     return blocks
@@ -315,6 +334,8 @@ def _unbolded(block: Block) -> Block:
         return Heading(block.text, block.level, bold=False)
     if isinstance(block, Para):
         return Para(block.text, italic=block.italic, size=block.size, indent=block.indent)
+    if isinstance(block, TocLine):
+        return block
     rows = tuple(tuple(Cell(c.text, italic=c.italic, colspan=c.colspan) for c in row) for row in block.rows)
     return Table(rows, block.borders, block.header, block.widths)
 
@@ -346,7 +367,7 @@ def render_minutes(gold: dict[str, Any], variant: Variant, stem: str) -> Rendere
     ]
     for n, item in enumerate(items):
         head = _item_heading(variant.house, item["number"], item["title"])
-        blocks.append(Para(f"{head} {'.' * max(4, 96 - len(head))} {n + 2}"))
+        blocks.append(TocLine(head, n + 2))
 
     goal_ids: set[int] = set()
     for item in items:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document as new_document
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.shared import Pt
 
-from tests.variants.document import Heading, Para, Rendered, Table
+from tests.variants.document import Heading, Para, Rendered, Table, TocLine
 
 TABLE_STYLES = {"grid": "Table Grid", "rules": "Light Shading", "none": None}
 
@@ -52,6 +53,12 @@ def write_docx(rendered: Rendered, path: Path) -> Path:
                 doc.add_heading(block.text, level=min(block.level, 9))
             else:
                 _paragraph_runs(doc.add_paragraph(), block.text, False, False, size=14)
+        elif isinstance(block, TocLine):  # Word sets the leader with a right tab stop
+            paragraph = doc.add_paragraph()
+            paragraph.paragraph_format.tab_stops.add_tab_stop(
+                section.page_width - section.left_margin - section.right_margin, WD_TAB_ALIGNMENT.RIGHT,
+                WD_TAB_LEADER.DOTS)
+            _paragraph_runs(paragraph, f"{block.text}\t{block.page}", False, False)
         elif isinstance(block, Para):
             paragraph = doc.add_paragraph()
             if block.indent:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from tests.variants.document import Cell, Heading, Para, Rendered, Table
+from tests.variants.document import Cell, Heading, Para, Rendered, Table, TocLine
 
 BORDER = {"grid": ' border="1" style="border-collapse:collapse"', "rules": ' class="rules"', "none": ""}
 
@@ -41,6 +41,8 @@ def to_html(rendered: Rendered) -> str:
                 parts.append(f"<h{level}>{escape(block.text)}</h{level}>")
             else:
                 parts.append(f'<p style="font-size:14pt">{escape(block.text)}</p>')
+        elif isinstance(block, TocLine):
+            parts.append(f"<p>{escape(block.text)} {'.' * max(4, 90 - len(block.text))} {block.page}</p>")
         elif isinstance(block, Para):
             style = f' style="margin-left:{2 * block.indent}em"' if block.indent else ""
             parts.append(f"<p{style}>{_inline(block.text, block.bold, block.italic)}</p>")
