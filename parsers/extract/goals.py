@@ -183,7 +183,8 @@ def _is_heading_like(text: str) -> bool:
 
 def _is_statement(text: str) -> bool:
     """A goal statement, not a phrase: starts with a capital and says something."""
-    return len(text) >= 15 and (text[:1].isupper() or text[:1].isdigit()) and len(text.split()) >= 3
+    return len(text) >= 15 and len(text.split()) >= 3 and (
+        text[:1].isupper() or text[:1].isdigit() or text.lower().startswith("at "))
 
 
 def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
@@ -219,6 +220,9 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
         first = cells[0]
         second = " ".join(c for c in cells[1:] if c)
         m = header_re.match(first)
+        if m and m.group("id") is None and not m.group("rest").strip() and len(cells) == 1 \
+                and not first.rstrip().endswith(":"):
+            m = None  # "Mål" alone on a line is a heading; alone in a label cell it opens a goal row
         if m:
             close()
             rest = _clean(m.group("rest") or "").lstrip(":. ")
@@ -254,6 +258,11 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
                 pending_heading.append(_clean(first))
             else:
                 pending_heading = []
+            continue
+        if cur.in_cells and not line.is_table_row and "\t" not in line.text:
+            close()  # a table's goal ends with its rows; the prose after it is not its text
+            if _is_heading_like(first):
+                pending_heading.append(_clean(first))
             continue
         if cur.state == "text":
             wraps = raw[:1].islower() and not (cur.text_parts or cur.header)[-1].endswith((".", "!", "?"))
@@ -851,7 +860,7 @@ def _same_goal(a: Goal, b: Goal) -> bool:
     ta, tb = _norm_text(a.text), _norm_text(b.text)
     if not ta or not tb:
         return False
-    if ta in tb or tb in ta:
+    if (ta in tb or tb in ta) and min(len(ta), len(tb)) >= 0.5 * max(len(ta), len(tb)):
         return True
     wa, wb = set(ta.split()), set(tb.split())
     overlap = len(wa & wb) / max(1, min(len(wa), len(wb)))
