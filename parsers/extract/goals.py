@@ -219,6 +219,9 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
         cells = _cells(line)
         first = cells[0]
         second = " ".join(c for c in cells[1:] if c)
+        if len(cells) > 1 and _header_columns(cells) is not None:
+            close()  # `Mål | Status | Målopfyldelse`: a column header row, not a goal
+            continue
         m = header_re.match(first)
         if m and m.group("id") is None and not m.group("rest").strip() and len(cells) == 1 \
                 and not first.rstrip().endswith(":"):
