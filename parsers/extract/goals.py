@@ -168,6 +168,7 @@ class _Block:
         self.own: list[str] | None = [] if header_rest and not in_cells else None
         self.own_last = line
         self.sealed = False
+        self.text_lines: list[DocLine] = []  # the lines read as text, for a heading-only label
 
 
 def _cells(line: DocLine) -> list[str]:
@@ -179,6 +180,19 @@ def _cells(line: DocLine) -> list[str]:
 def _is_heading_like(text: str) -> bool:
     t = text.strip()
     return 2 < len(t) < 120 and not t.endswith((".", ":", ",")) and t[:1].isupper()
+
+
+def _headed_block(block: _Block, lines: list[DocLine], wrapped: bool) -> None:
+    """`Mål 1.1` as a heading over paragraphs: the first is the statement, the rest its status and verdict."""
+    units = line_units(block.text_lines, lines, wrapped)
+    if len(units) < 2:
+        return
+    rest = [s for u in units[1:] for s in sentences(u)]
+    verdict_sentence = next((s for s in reversed(rest) if _judges_goal(s)), None)
+    block.text_parts = [units[0]]
+    block.status = [s for s in rest if s is not verdict_sentence]
+    block.verdict = [verdict_sentence] if verdict_sentence else []
+    block.colon = True  # labelled by its heading: a goal even with no verdict
 
 
 def _is_statement(text: str) -> bool:
@@ -285,6 +299,7 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
                 else:
                     cur.sealed = True  # the label line's own text ends here
             cur.text_parts.append(_clean(" ".join(cells)))
+            cur.text_lines.append(line)
             cur.last = line
         elif cur.state == "status":
             cur.status.append(_clean(" ".join(cells)))
@@ -301,6 +316,8 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
 
     goals: list[Goal] = []
     for block, btheme, bplan, byear in blocks:
+        if not block.status and not block.verdict and not block.header and not block.in_cells and block.text_lines:
+            _headed_block(block, lines, ctx.wrapped)
         labelled_only = not block.status and not block.verdict
         if labelled_only and block.own is not None and not block.colon:
             if not _is_statement(_DASH.sub("", " ".join(block.header))):
@@ -790,12 +807,21 @@ _TARGET_WORDS = re.compile(r"\b(?:skal|skulle|forventes|mindst|højst|maksimalt|
 
 
 def _styled_units(lines: list[DocLine], para: Paragraph) -> list[str]:
-    """A run of styled lines split where a line starts a new statement (a capital after a complete line).
-
-    Goals in a declared type often stand one per line with no full stop; a wrapped sentence goes
-    on in lower case.
-    """
+    """A run of styled lines split where a line starts a new statement."""
     run = [ln for ln in lines if para.first.start <= ln.start <= para.last.start and ln.text.strip()]
+    return line_units(run, lines)
+
+
+def line_units(run: list[DocLine], lines: list[DocLine], wrapped: bool = True) -> list[str]:
+    """Lines joined into the paragraphs they were printed as.
+
+    In a PDF a line that stops well short of the page's right margin ends its paragraph; with no
+    geometry (text files) a capital after a complete line starts a new one; in HTML and Word every
+    line is a paragraph already. Goals often stand one per line with no full stop.
+    """
+    run = [ln for ln in run if ln.text.strip()]
+    if not wrapped:
+        return [ln.text.strip() for ln in run]
     pages = {ln.page for ln in run}
     # the text's right margin on these pages: where wrapped body lines end
     right = max((ln.x1 for ln in lines if ln.page in pages and ln.x1 is not None and not ln.is_table_row),
@@ -807,7 +833,6 @@ def _styled_units(lines: list[DocLine], para: Paragraph) -> list[str]:
         if prev is None:
             units.append([text])
         elif right is not None and prev.x1 is not None:
-            # geometry: a line that stops well short of the run's right edge ends its statement
             ended = prev.x1 < right - 40 or prev.text.rstrip().endswith((".", "!", "?")) and prev.x1 < right - 15
             (units.append([text]) if ended else units[-1].append(text))
         elif text[:1].isupper() or text[:1].isdigit():
