@@ -169,6 +169,7 @@ class _Block:
         self.own_last = line
         self.sealed = False
         self.text_lines: list[DocLine] = []  # the lines read as text, for a heading-only label
+        self.headed = False  # `Mål 1.1 – Titel` as a heading: the statement is the next paragraph
 
 
 def _cells(line: DocLine) -> list[str]:
@@ -193,6 +194,7 @@ def _headed_block(block: _Block, lines: list[DocLine], wrapped: bool) -> None:
     block.status = [s for s in rest if s is not verdict_sentence]
     block.verdict = [verdict_sentence] if verdict_sentence else []
     block.colon = True  # labelled by its heading: a goal even with no verdict
+    block.headed = True
 
 
 def _is_statement(text: str) -> bool:
@@ -316,7 +318,8 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
 
     goals: list[Goal] = []
     for block, btheme, bplan, byear in blocks:
-        if not block.status and not block.verdict and not block.header and not block.in_cells and block.text_lines:
+        if not block.status and not block.verdict and not block.in_cells and block.text_lines and (
+                not block.header or _DASH.match(block.header[0])):
             _headed_block(block, lines, ctx.wrapped)
         labelled_only = not block.status and not block.verdict
         if labelled_only and block.own is not None and not block.colon:
@@ -329,7 +332,7 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
             bplan, byear = ctx.plan_at(block.first.start)
         header = " ".join(block.header)
         title: str | None = None
-        if block.in_cells or block.text_parts and block.first.is_table_row:
+        if block.in_cells or block.text_parts and block.first.is_table_row or block.headed:
             title_part = _DASH.sub("", header) if _DASH.match(header) else header
             title = title_part or None
             text = " ".join(block.text_parts)
