@@ -598,7 +598,8 @@ def paragraph_spans(lines: list[DocLine]) -> list[Paragraph]:
         if cur:
             text = " ".join(ln.text.strip() for ln in cur)
             bold = all(ln.bold for ln in cur)
-            heading = (len(cur) == 1 or bold) and _is_heading_like(text) and len(text) < 150
+            heading = _is_heading_like(text) and len(text) < 150 and (
+                bold or len(cur) == 1 and len(text.split()) <= 8)  # a plain long line is a sentence sans stop
             out.append(Paragraph(text=text, first=cur[0], last=cur[-1], italic=all(ln.italic for ln in cur),
                                  bold=bold, heading=heading))
         cur.clear()
