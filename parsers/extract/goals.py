@@ -519,12 +519,20 @@ def list_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
         return bool(nxt) and (_starts_point(nxt[0]) or (
             len(nxt) > 1 and _is_heading_like(nxt[0]) and _starts_point(nxt[1])))
 
+    from parsers.split import section_kind
+
     for k, line in enumerate(content):
         text = line.text.strip()
+        if section_kind(text) is not None:
+            intro, in_list = None, False  # Indstilling, Beslutning …: the list of goals is over
+            continue
         bullet = item_of(text)
         if bullet:
             if intro is None:
                 continue
+            if classify_clause(text[bullet.end():]) is not None:
+                in_list = True
+                continue  # a verdict or status point under a goal, not a goal
             body = _clean(text[bullet.end():])
             number = re.match(r"^\s*(\d{1,2})[.)]", text)
             if body.endswith(":") or len(body) < 12 or len(body) > 300 or len(body.split()) < 3:
@@ -551,7 +559,7 @@ def list_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
         if v["recommendation_re"].search(last_sentence) or v["goal_header_re"].match(text):
             names_goals = False  # a recommendation, or a labelled goal itself
         if intro is not None and _is_heading_like(text) and len(text) < 90 and list_follows(k) and \
-                (in_list or content[k - 1] is intro):
+                (in_list or content[k - 1] is intro) and not v["recommendation_re"].search(text):
             theme = _clean(text)  # a sub-heading inside the list of goals
             continue
         if names_goals and list_follows(k):
@@ -907,6 +915,74 @@ def headed_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]
     return goals
 
 
+_NUMBERED_GOAL = re.compile(r"^(?P<id>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<text>[A-ZÆØÅ0-9\"“„].+)$")
+
+
+def numbered_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
+    """`1.1 Statement` with its status and verdict as bullets under it, as goal lists in plans print them.
+
+    A numbered line is a goal when a bullet under it passes a verdict, or when it states a target in
+    a list that an intro names as goals ("Målene er:"). Lowercase recommendation points never qualify.
+    """
+    from parsers.split import section_kind
+
+    ctx = ctx or Context()
+    v = vocab()
+    goals: list[Goal] = []
+    index = {id(ln): n for n, ln in enumerate(lines)}
+    content = [ln for ln in lines if ln.text.strip() and not ln.is_table_row]
+    intro = False
+    k = 0
+    while k < len(content):
+        line = content[k]
+        text = line.text.strip()
+        if index[id(line)] in ctx.breaks or section_kind(text) is not None:
+            intro = False
+        m = _NUMBERED_GOAL.match(text)
+        if not m:
+            if v["intro_re"].search(text) and text.endswith(":") and not v["recommendation_re"].search(text):
+                intro = True
+            k += 1
+            continue
+        statement, bullets = [m.group("text")], []
+        last = line
+        j = k + 1
+        while j < len(content):
+            nxt = content[j].text.strip()
+            if _NUMBERED_GOAL.match(nxt) or section_kind(nxt) is not None or (
+                    content[j].bold and not line.bold) or index[id(content[j])] in ctx.breaks:
+                break
+            bullet = _BULLET.match(nxt)
+            if bullet and not re.match(r"^\d", nxt):
+                bullets.append([nxt[bullet.end():].strip()])
+            elif bullets:
+                bullets[-1].append(nxt)
+            else:
+                statement.append(nxt)
+            last = content[j]
+            j += 1
+        points = [_clean(" ".join(b)) for b in bullets]
+        verdict_text = next((p for p in reversed(points) if classify_clause(p)), None)
+        text_ = re.sub(r"\s*\((?:Hvis|hvis|jf\.|se)\b.*\)\s*$", "", _clean(" ".join(statement)))
+        if text_.endswith(":") or verdict_text is None and not (intro and _TARGET_CUE.search(text_)):
+            k += 1
+            continue
+        verdict, expectation = normalise_verdict(verdict_text)
+        status = " ".join(p for p in points if p is not verdict_text) or None
+        plan, plan_year = find_plan(text_)
+        if plan_year is None:
+            plan, plan_year = ctx.plan_at(line.start)
+        goals.append(Goal(goal_id=m.group("id"), text=text_, status_text=status, verdict=verdict,
+                          expectation=expectation, verdict_text=verdict_text, plan=plan, plan_year=plan_year,
+                          figures=_figures(text_, "target") + _figures(status, "observed"),
+                          confidence=0.7 if verdict_text else 0.5,
+                          confidence_reasons=["numbered goal with " + ("a verdict bullet" if verdict_text
+                                                                       else "no verdict, under a goal intro")],
+                          layout="list", page=line.page, start=line.start, end=last.end))
+        k = j
+    return goals
+
+
 def _judges_goal(sentence: str) -> bool:
     """A sentence that passes a verdict on the goal ("Målet forventes nået", "Det er for tidligt …")."""
     if classify_clause(sentence) is None:
@@ -970,6 +1046,8 @@ def _inside_table_goal(goal: Goal, tables: list[Goal]) -> bool:
 
 
 _PRIORITY = {"table": 0, "typography": 1, "list": 2, "headed": 3, "prose": 4}
+# within a layout, the finders whose evidence is stronger come first
+_FINDER_RANK = {"numbered_goals": 0}
 
 
 def merge_candidates(candidates: list[tuple[str, Goal]]) -> list[Goal]:
@@ -980,7 +1058,9 @@ def merge_candidates(candidates: list[tuple[str, Goal]]) -> list[Goal]:
     overlapping span), or that lies inside a follow-up table's row, is dropped, lending its
     verdict when the accepted goal has none. The survivors are returned in reading order.
     """
-    ranked = sorted(candidates, key=lambda fg: (_PRIORITY.get(fg[1].layout, 9), -fg[1].confidence, fg[1].start or 0))
+    ranked = sorted(candidates, key=lambda fg: (_PRIORITY.get(fg[1].layout, 9),
+                                                0 if fg[0] in _FINDER_RANK and fg[1].verdict_text else 1,
+                                                -fg[1].confidence, fg[1].start or 0))
     kept: list[Goal] = []
     finder_of: dict[int, str] = {}
     tables: list[Goal] = []
@@ -1084,7 +1164,8 @@ def _summaries(doc: Document, items: list[AgendaItem], goals: list[Goal], ctx: C
     return out
 
 
-FINDERS = (table_goals, column_table_goals, typography_goals, headed_goals, list_goals, prose_goals, cue_goals)
+FINDERS = (table_goals, column_table_goals, typography_goals, numbered_goals, headed_goals, list_goals, prose_goals,
+           cue_goals)
 
 
 def find_candidates(lines: list[DocLine], ctx: Context) -> list[tuple[str, Goal]]:
