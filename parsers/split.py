@@ -204,6 +204,13 @@ def _candidates(lines: list[DocLine], profile: Profile) -> list[tuple[int, str, 
         if profile.needs_body and not _has_body(lines, i) and listed.get(m.group(1)) != _entry_title(title):
             continue
         found.append((i, m.group(1), title))
+    def cased(i: int) -> bool:
+        return any(_case_number(lines[j].text) for j in _next_content(lines, i, 3))
+
+    if profile.name == "numbered" and any(lines[i].bold and cased(i) for i, _, _ in found):
+        # where item headings are bold over their case number, a plain numbered line with no case
+        # number of its own is a list point, not an item
+        found = [f for f in found if lines[f[0]].bold or cased(f[0])]
     return _numbered_chain(found) if profile.name != "firstagenda" else found
 
 
