@@ -284,7 +284,8 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
                 pending_heading.append(_clean(first))
             continue
         if cur.state == "text":
-            wraps = raw[:1].islower() and not (cur.text_parts or cur.header)[-1].endswith((".", "!", "?"))
+            before = cur.text_parts or cur.header
+            wraps = raw[:1].islower() and not (before and before[-1].endswith((".", "!", "?")))
             if cur.colon and cur.header and not cur.in_cells and (after_blank or not wraps):
                 close()  # `Resultatmål: At …` said it all on its line; a new paragraph is not its text
                 if _is_heading_like(first) and not second:
@@ -767,11 +768,15 @@ def typography_goals(lines: list[DocLine], ctx: Context | None = None) -> list[G
     if kind.startswith("underst"):
         return []  # the readers do not report underlining
 
+    from parsers.split import section_kind
+
+    # where the document's own section headings are bold too, a bold line must also read as a target
+    bold_headings = any(ln.bold for ln in lines if section_kind(ln.text) is not None)
+
     def styled(p: Paragraph) -> bool:
-        """In the declared type; a bold line must also read as a target, since headings are bold too."""
         if kind.startswith("kursiv"):
             return p.italic and not p.bold
-        return p.bold and (not p.heading or bool(_TARGET_WORDS.search(p.text)))
+        return p.bold and (not p.heading or not bold_headings or bool(_TARGET_WORDS.search(p.text)))
 
     groups: list[tuple[list[Paragraph], list[Paragraph]]] = []
     for para in paras[start + 1:]:
