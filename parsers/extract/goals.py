@@ -186,7 +186,7 @@ def _is_heading_like(text: str) -> bool:
 def _headed_block(block: _Block, lines: list[DocLine], wrapped: bool) -> None:
     """`Mål 1.1` as a heading over paragraphs: the first is the statement, the rest its status and verdict."""
     units = line_units(block.text_lines, lines, wrapped)
-    if len(units) < 2:
+    if not units or len(units) == 1 and not _TARGET_CUE.search(units[0]):
         return
     rest = [s for u in units[1:] for s in sentences(u)]
     verdict_sentence = next((s for s in reversed(rest) if _judges_goal(s)), None)
@@ -598,10 +598,15 @@ class Paragraph:
     heading: bool  # a short line standing alone, not a sentence
 
 
-def paragraph_spans(lines: list[DocLine]) -> list[Paragraph]:
+def paragraph_spans(lines: list[DocLine], geometry: bool = True) -> list[Paragraph]:
     """Lines joined into paragraphs; a blank line, a new list item or a change of type starts the next one."""
     out: list[Paragraph] = []
     cur: list[DocLine] = []
+    # each page's right margin, where the reader knows it: a line that stops well short ends a paragraph
+    right: dict[int, float] = {}
+    for ln in lines:
+        if ln.x1 is not None and not ln.is_table_row:
+            right[ln.page] = max(right.get(ln.page, 0.0), ln.x1)
 
     def flush() -> None:
         if cur:
@@ -620,7 +625,11 @@ def paragraph_spans(lines: list[DocLine]) -> list[Paragraph]:
             if text and not line.is_table_row:
                 cur.append(line)
             continue
-        if cur and (cur[-1].italic != line.italic or cur[-1].bold != line.bold or line.bold and _is_heading_like(text)):
+        prev = cur[-1] if cur else None
+        short = geometry and prev is not None and prev.x1 is not None and prev.page in right and \
+            prev.x1 < right[prev.page] - 40
+        if prev and (prev.italic != line.italic or prev.bold != line.bold or line.bold and _is_heading_like(text)
+                     or short):
             flush()
         cur.append(line)
     flush()
@@ -656,7 +665,7 @@ def prose_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
     ctx = ctx or Context()
     v = vocab()
     goals: list[Goal] = []
-    paras = paragraph_spans(lines)
+    paras = paragraph_spans(lines, geometry=False)  # a restated target may sit in the next printed paragraph
     para_sentences = [sentences(p.text) for p in paras]
     all_sentences = [(pi, si, s) for pi, ps in enumerate(para_sentences) for si, s in enumerate(ps)]
     for n, (pi, si, sentence) in enumerate(all_sentences):
