@@ -157,8 +157,33 @@ def _is_double_spaced(lines: list[Line]) -> bool:
     return followed / len(nonempty) > 0.8
 
 
+_LONE_LETTER = re.compile(r"^[A-ZÆØÅ]$")
+_SIDEBAR_HEAD = re.compile(r"^[A-ZÆØÅ] (?=[A-ZÆØÅ0-9])")
+_SIDEBAR_TAIL = re.compile(r"(?<=[a-zæøå,.\-])(?: |)[A-ZÆØÅ]$")
+
+
+def drop_sidebar(lines: list[Line]) -> list[Line]:
+    """Remove a vertical banner printed one letter per line ("P R O J E K T …" down the margin).
+
+    Word annexes often carry one; the text layer then holds lone capitals between the lines and
+    glues a letter to the start or end of the lines beside it. Only a page with five or more lone
+    capital lines is treated, so an ordinary "I 2024 …" is never touched.
+    """
+    if sum(1 for ln in lines if _LONE_LETTER.match(ln.text.strip())) < 5:
+        return lines
+    out = []
+    for ln in lines:
+        text = ln.text.strip()
+        if _LONE_LETTER.match(text):
+            continue
+        fixed = _SIDEBAR_TAIL.sub("", _SIDEBAR_HEAD.sub("", text))
+        out.append(ln.model_copy(update={"text": fixed}) if fixed != text else ln)
+    return out
+
+
 def normalise(raw: RawDocument) -> Document:
-    pages = [[ln.model_copy(update={"text": clean_chars(ln.text)}) for ln in p.lines] for p in raw.pages]
+    pages = [drop_sidebar([ln.model_copy(update={"text": clean_chars(ln.text)}) for ln in p.lines])
+             for p in raw.pages]
     drop = running_lines(pages) if len(pages) > 1 else set()
     flat: list[Line] = [ln for p, lines in enumerate(pages) for i, ln in enumerate(lines) if (p, i) not in drop]
     if _is_double_spaced(flat):

@@ -556,7 +556,8 @@ def list_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
             continue
         last_sentence = re.split(r"(?<=[.!?])\s+", text)[-1]
         names_goals = (bool(v["intro_re"].search(last_sentence)) and not v["intro_not_re"].search(last_sentence)) or (
-            bool(re.search(r"\b(?:nedenstående|følgende)\s+(?:[\wæøå]+\s+)?mål", text, re.I)))
+            bool(re.search(r"\b(?:nedenstående|følgende)\s+(?:[\wæøå]+\s+)?mål", text, re.I))) or (
+            bool(_EXPLICIT_INTRO.search(last_sentence)))
         if v["recommendation_re"].search(last_sentence) or v["goal_header_re"].match(text):
             names_goals = False  # a recommendation, or a labelled goal itself
         if intro is not None and _is_heading_like(text) and len(text) < 90 and list_follows(k) and \
@@ -579,6 +580,8 @@ def list_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
     return goals
 
 
+# "… at målet er:" / "Målene er:": the list that follows is the goals, whatever else the sentence names
+_EXPLICIT_INTRO = re.compile(r"\bmål(?:et|ene|sætningen|sætningerne)\s+er\s*:\s*$", re.I)
 _AT_POINT = re.compile(r"^(?=[Aa]t\s+[a-zæøå])")
 
 
@@ -954,8 +957,8 @@ def numbered_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goa
             intro = False
         m = _NUMBERED_GOAL.match(text)
         if not m:
-            if v["intro_re"].search(text) and text.endswith(":") and not v["recommendation_re"].search(text):
-                intro = True
+            # an intro ("Målene er:") vouches for the numbered lines straight after it, nothing further
+            intro = bool(v["intro_re"].search(text) and text.endswith(":") and not v["recommendation_re"].search(text))
             k += 1
             continue
         statement, bullets = [m.group("text")], []
@@ -969,6 +972,8 @@ def numbered_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goa
             bullet = _BULLET.match(nxt)
             if bullet and not re.match(r"^\d", nxt):
                 bullets.append([nxt[bullet.end():].strip()])
+            elif not ctx.wrapped:
+                break  # HTML and Word: a line is a paragraph, so a plain one ends the goal
             elif bullets:
                 bullets[-1].append(nxt)
             else:
@@ -979,6 +984,7 @@ def numbered_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goa
         verdict_text = next((p for p in reversed(points) if classify_clause(p)), None)
         text_ = re.sub(r"\s*\((?:Hvis|hvis|jf\.|se)\b.*\)\s*$", "", _clean(" ".join(statement)))
         if text_.endswith(":") or verdict_text is None and not (intro and _TARGET_CUE.search(text_)):
+            intro = False
             k += 1
             continue
         verdict, expectation = normalise_verdict(verdict_text)
@@ -1045,10 +1051,10 @@ def _same_goal(a: Goal, b: Goal) -> bool:
     if (ta in tb or tb in ta) and min(len(ta), len(tb)) >= 0.5 * max(len(ta), len(tb)):
         return True
     wa, wb = set(ta.split()), set(tb.split())
-    overlap = len(wa & wb) / max(1, min(len(wa), len(wb)))
+    overlap = len(wa & wb) / max(1, max(len(wa), len(wb)))  # of the longer: a short goal inside a long one is not it
     inside = a.start is not None and b.start is not None and a.end is not None and b.end is not None and \
         a.start <= b.end and b.start <= a.end
-    return overlap >= 0.9 or (inside and overlap >= 0.6)
+    return overlap >= 0.8 or (inside and overlap >= 0.5)
 
 
 def _inside_table_goal(goal: Goal, tables: list[Goal]) -> bool:
