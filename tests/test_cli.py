@@ -14,6 +14,7 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -301,3 +302,14 @@ def test_status_lists_missing_files_and_prune_removes_them(tmp_path: Path) -> No
     assert "missing" not in cli("status", "--db", url)[1]
     assert "nothing to prune" in cli("prune", "--db", url)[1]
     assert cli("ingest", "-q", "--db", url, str(archive))[0] == 0  # what is left is all unchanged
+
+
+def test_bench_script_help_and_an_empty_folder(tmp_path: Path) -> None:
+    """`scripts/bench_ingest.py --help` read `--help` as a folder and divided by zero."""
+    script = [sys.executable, str(ROOT / "scripts" / "bench_ingest.py")]
+    shown = subprocess.run([*script, "--help"], capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0 and shown.stdout.startswith("usage:"), shown.stderr
+    empty = subprocess.run([*script, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert empty.returncode == 0 and "no .pdf" in empty.stdout, empty.stderr
+    typo = subprocess.run([*script, str(tmp_path / "nosuch")], capture_output=True, text=True, timeout=120)
+    assert typo.returncode == 2 and "not a folder" in typo.stderr
