@@ -494,28 +494,32 @@ def test_cli_exit_status_and_report(db_url: str, inbox: Path, tmp_path: Path) ->
 
     h.scanned_pdf(inbox / "scannet.pdf")
     (inbox / "tom.txt").write_bytes(b"")
-    bad = runner.invoke(app, ["ingest", "-q", "--db", db_url, str(inbox), str(tmp_path / "findes-ikke")])
+    # a mistyped path is a usage error before anything is read, not a `failed` file
+    typo = runner.invoke(app, ["ingest", "-q", "--db", db_url, str(inbox), str(tmp_path / "findes-ikke")])
+    assert typo.exit_code == 2
+    assert typo.stderr.strip() == f"error: {tmp_path / 'findes-ikke'}: no such file or folder; check the path"
+    bad = runner.invoke(app, ["ingest", "-q", "--db", db_url, str(inbox)])
     assert bad.exit_code == 1
     lines = bad.stderr.splitlines()
     scan_line = [ln for ln in lines if "scannet.pdf" in ln]
     assert scan_line == [f"  needs_ocr  {inbox / 'scannet.pdf'}: {OCR_HINT} and pass --ocr"]
     assert any(ln.startswith("      empty  ") and "tom.txt" in ln for ln in lines)
-    assert any(ln.startswith("     failed  ") and "findes-ikke: no such file or folder" in ln for ln in lines)
-    assert "4 files: 1 unchanged, 1 empty, 1 needs_ocr, 1 failed" in bad.output
-    assert "3 not stored: fix them as said above, then run `maalspor ingest --retry-failed`" in bad.output
+    assert "3 files: 1 unchanged, 1 empty, 1 needs_ocr" in bad.output
+    assert "2 not stored: fix them as said above, then run `maalspor ingest --retry-failed`" in bad.output
 
     status = runner.invoke(app, ["status", "--db", db_url])
     assert status.exit_code == 0
     assert "needs_ocr" in status.output and "scannet.pdf" in status.output and "tom.txt" in status.output
+    assert "findes-ikke" not in status.output
     assert "--retry-failed" in status.output
 
-    # fix the files, then retry only the failures
+    # fix one file and delete the other, then retry only the failures
     h.text_pdf(inbox / "scannet.pdf")
-    (inbox / "tom.txt").write_text("Dagsorden\n1. Godkendelse\n", encoding="utf-8")
+    (inbox / "tom.txt").unlink()
     retry = runner.invoke(app, ["ingest", "-q", "--retry-failed", "--db", db_url])
     assert retry.exit_code == 0, retry.output
-    assert "forgotten:" in retry.output and "findes-ikke" in retry.output
-    assert "2 files: 2 ok" in retry.output
+    assert "forgotten:" in retry.output and "tom.txt" in retry.output
+    assert "1 file: 1 ok" in retry.output
     assert "no failures recorded" in runner.invoke(app, ["status", "--db", db_url]).output
     assert "no failed files to retry" in runner.invoke(app, ["ingest", "--retry-failed", "--db", db_url]).output
 
