@@ -232,7 +232,8 @@ def _write(rows, fmt: Format, output: Path | None, fields: list[str]) -> None:  
 def goals(
     municipality: Annotated[str | None, typer.Option(help="e.g. Norddjurs")] = None,
     year: Annotated[int | None, typer.Option(help="Plan year.")] = None,
-    verdict: Annotated[Verdict | None, typer.Option(help="One of the verdicts.", show_choices=True)] = None,
+    verdict: Annotated[Verdict | None, typer.Option(metavar="VERDICT", show_choices=False, help=(
+        f"One of {', '.join(v.value for v in Verdict)}."))] = None,
     search: Annotated[str | None, typer.Option(help="Text in title, goal, theme or status.")] = None,
     db: DbOption = None,
 ) -> None:
