@@ -251,7 +251,11 @@ def test_ctrl_c_says_what_was_stored_and_exits_130(tmp_path: Path) -> None:
     total = len(list(folder.iterdir()))
     db = tmp_path / "c.sqlite"
     cmd = [*maalspor_command(), "ingest", "-q", "--db", f"sqlite:///{db}", str(folder)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A job started in the background by a non-interactive shell (as `make test` may be) inherits
+    # SIGINT ignored, and Python then never turns it into KeyboardInterrupt: give the child the
+    # default disposition, as a terminal's foreground process has.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline and count_documents(db) < 1:
         time.sleep(0.01)
