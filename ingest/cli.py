@@ -1,11 +1,16 @@
-"""The `maalspor` command: thin typer wrappers over the pipeline and the queries."""
+"""The `maalspor` command: thin typer wrappers over the pipeline and the queries.
+
+Write commands (ingest, prune, db upgrade) open the database with `make_engine`, which
+migrates; the others open it read-only. Every problem with the command line or the database
+is one line on stderr and exit status 2.
+"""
 
 from __future__ import annotations
 
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -15,18 +20,21 @@ from rich.table import Table
 
 from ingest import ocr as ocr_tool
 from ingest import pipeline, queries
-from models.db import database_url, make_engine, upgrade
+from models.db import DatabaseProblem, display_url, make_engine, open_readonly, scrub, upgrade
+from models.records import Verdict
+from parsers.readers.errors import one_line
 
 app = typer.Typer(help="Goals that Danish councils set and follow up on, from their minutes.",
-                  no_args_is_help=True, add_completion=False)
-export_app = typer.Typer(help="Export items or goals as JSON Lines or CSV.", no_args_is_help=True)
-db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+                  no_args_is_help=True, add_completion=False, rich_markup_mode="markdown")
+export_app = typer.Typer(help="Export items or goals as JSON Lines or CSV.", no_args_is_help=True,
+                         rich_markup_mode="markdown")
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True, rich_markup_mode="markdown")
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
 console = Console(stderr=True)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL (default: $MAALSPOR_DB or "
-                                              "sqlite:///data/db/maalspor.sqlite).")]
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL; default $MAALSPOR_DB, else the "
+                                              "file data/db/maalspor.sqlite.")]
 
 
 class Format(StrEnum):
@@ -34,18 +42,56 @@ class Format(StrEnum):
     csv = "csv"
 
 
-def _engine(db: str | None):  # type: ignore[no-untyped-def]
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"maalspor {version('maalspor')}")
+        except PackageNotFoundError:
+            typer.echo("maalspor (not installed: run `make run` or `pip install -e .`)")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    _version_flag: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False,
+) -> None:
+    """Goals that Danish councils set and follow up on, from their minutes."""
+
+
+def _say(text: str, style: str | None = None) -> None:
+    """One line on stderr, never wrapped and never read as markup: file names may hold `[`."""
+    console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def _usage_error(message: str) -> NoReturn:
+    _say(f"error: {message}", "red")
+    raise typer.Exit(2)
+
+
+def _engine(db: str | None, write: bool = False):  # type: ignore[no-untyped-def]
+    """The database for a command: migrated for writing, or read-only (never created)."""
     try:
-        return make_engine(db)
+        return make_engine(db) if write else open_readonly(db)
+    except DatabaseProblem as exc:
+        _usage_error(str(exc))
     except Exception as exc:
-        raise typer.BadParameter(f"cannot open database {database_url(db)}: {exc}", param_hint="--db") from exc
+        detail = one_line(getattr(exc, "orig", None) or exc)
+        _usage_error(f"cannot open the database {display_url(db)}: {scrub(detail, db)}")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (recursive).")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (recursive); default data/raw.",
+                                                       show_default=False)] = None,
     db: DbOption = None,
-    force: Annotated[bool, typer.Option(help="Re-parse even unchanged files.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Re-parse even unchanged files.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Read again every file whose last "
                                                "ingest failed (and any PATHS given).")] = False,
     ocr: Annotated[bool, typer.Option("--ocr", help="OCR scanned PDFs with OCRmyPDF (the `ocr` extra or "
@@ -59,25 +105,30 @@ def ingest(
 ) -> None:
     """Read minutes into the database; unchanged files are skipped.
 
-    Every file gets one outcome (ok, unchanged, empty, needs_ocr, encrypted, corrupt, unsupported,
-    too_large, failed), recorded in the database and listed at the end with what to do. Exit
-    status: 0 when every file is ok or unchanged, 1 when any is not (the others are stored all
-    the same), 2 for a usage error.
+    Every file gets one outcome (ok, unchanged, empty, needs_ocr, encrypted, corrupt,
+    unsupported, too_large, failed), recorded in the database and listed at the end with
+    what to do. Exit status: 0 when every file is ok or unchanged, 1 when any is not (the
+    others are stored all the same), 2 for a usage error, 130 after Ctrl-C (what was stored
+    stays stored: run the same command again to continue).
 
-    Example: maalspor ingest data/raw --db sqlite:///data/db/maalspor.sqlite
+    Example: `maalspor ingest data/raw --db sqlite:///data/db/maalspor.sqlite`
     """
-    engine = _engine(db)
+    for p in paths or []:
+        if not p.exists() and not p.is_symlink():  # a typo; a broken link is the file's own outcome
+            _usage_error(f"{pipeline.display_path(p)}: no such file or folder; check the path")
     inputs = list(paths or [Path("data/raw")])
+    if not paths and not inputs[0].is_dir():
+        _usage_error("no PATH given and no data/raw folder here: give the files or folders to read")
+    engine = _engine(db, write=True)
     if retry_failed:
         for gone in pipeline.forget_missing_failures(engine):
-            console.print(f"forgotten: {gone} (no longer exists)", markup=False, highlight=False, soft_wrap=True)
+            _say(f"forgotten: {gone} (no longer exists)")
         inputs = pipeline.failed_paths(engine) + (list(paths) if paths else [])
         if not inputs:
-            console.print("no failed files to retry")
+            _say("no failed files to retry")
             raise typer.Exit(0)
     if ocr and (reason := ocr_tool.missing()) is not None:
-        console.print(f"--ocr: {reason}; scanned PDFs will be reported as needs_ocr", markup=False,
-                      highlight=False, soft_wrap=True)
+        _say(f"--ocr: {reason}; scanned PDFs will be reported as needs_ocr")
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=console, disable=quiet, transient=True) as progress:
         task = progress.add_task("", total=None)
@@ -94,13 +145,9 @@ def ingest(
     raise typer.Exit(summary.exit_code)
 
 
-def _say(text: str, style: str | None = None) -> None:
-    """One line on stderr, never wrapped and never read as markup: file names may hold `[`."""
-    console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
-
-
 def _print_summary(engine, summary: pipeline.RunSummary, verbose: bool = False) -> None:  # type: ignore[no-untyped-def]
-    """Every file that needs attention, one line each with what to do, then the counts."""
+    """Every file that needs attention, one line each with what to do, then this run's counts
+    and, apart from them, what the database holds now."""
     for r in summary.results:
         if r.outcome not in pipeline.GOOD:
             _say(f"{r.outcome:>11}  {r.message or r.path}", "red")
@@ -110,22 +157,38 @@ def _print_summary(engine, summary: pipeline.RunSummary, verbose: bool = False) 
             _say(f"{r.outcome:>11}  {r.path}")
     if summary.aborted:
         _say(f"stopped early: {summary.aborted}", "bold red")
-    counts = queries.database_counts(engine)
-    table = Table(title="maalspor ingest", show_header=True)
-    for col in ("files ok", "unchanged", "failed", "meetings", "agenda items", "goals", "pages", "seconds"):
+    table = Table(title="this run", show_header=True)
+    for col in ("files", "ok", "unchanged", "not stored", "agenda items", "goals", "pages", "seconds"):
         table.add_column(col, justify="right")
-    table.add_row(str(summary.count("ok")), str(summary.count("unchanged")), str(len(summary.failed)),
-                  str(counts["meetings"]), str(counts["agenda_items"]), str(counts["goals"]), str(counts["pages"]),
+    ok = [r for r in summary.results if r.outcome == "ok"]
+    table.add_row(str(len(summary.results)), str(len(ok)), str(summary.count("unchanged")), str(len(summary.failed)),
+                  str(sum(r.items for r in ok)), str(sum(r.goals for r in ok)), str(sum(r.pages for r in ok)),
                   f"{summary.seconds:.1f}")
     Console().print(table)
     by_outcome = ", ".join(f"{summary.count(o)} {o}" for o in pipeline.OUTCOMES if summary.count(o))
-    n = len(summary.results)
-    _say(f"{n} file{'s' if n != 1 else ''}: {by_outcome or 'none found'}")
+    _say(f"this run: {_plural(len(summary.results), 'file')}: {by_outcome or 'none found'}")
+    counts = queries.database_counts(engine)
+    _say(f"database now: {_plural(counts['documents'], 'document')}, {_plural(counts['meetings'], 'meeting')}, "
+         f"{counts['agenda_items']} agenda items, {_plural(counts['goals'], 'goal')}, "
+         f"{_plural(counts['pages'], 'page')}")
     if summary.failed:
         repeated = sum(1 for r in summary.failed if r.repeated)
         again = f" ({repeated} as recorded before, not read again)" if repeated else ""
         _say(f"{len(summary.failed)} not stored{again}: fix them as said above, then run "
              "`maalspor ingest --retry-failed`; `maalspor status` lists them again")
+    if summary.interrupted:
+        _say(f"interrupted: {summary.stored} of {_plural(summary.total, 'file')} stored; run the same command "
+             "again to continue", "bold red")
+
+
+def _check_output(output: Path | None) -> None:
+    """A bad -o is a usage error before any work is done, not a traceback after it."""
+    if output is None:
+        return
+    if output.is_dir():
+        _usage_error(f"-o {output}: is a folder; give a file name, e.g. -o {output / 'export.jsonl'}")
+    if not output.parent.is_dir():
+        _usage_error(f"-o {output}: the folder {output.parent} does not exist; create it or choose another")
 
 
 @export_app.command("items")
@@ -134,7 +197,9 @@ def export_items(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Agenda items: document, number, title, case_number, decision, page_start, page_end."""
+    """Agenda items: document, municipality, meeting_date, number, title, case_number, closed,
+    decision, page_start, page_end, anchor."""
+    _check_output(output)
     engine = _engine(db)
     _write(queries.item_rows(engine), fmt, output, queries.ITEM_FIELDS)
 
@@ -146,6 +211,7 @@ def export_goals(
     db: DbOption = None,
 ) -> None:
     """Goals with verdicts and figures (figures nested in JSONL, flattened in CSV)."""
+    _check_output(output)
     engine = _engine(db)
     _write(queries.goal_rows(engine), fmt, output, queries.GOAL_FIELDS)
 
@@ -154,25 +220,29 @@ def _write(rows, fmt: Format, output: Path | None, fields: list[str]) -> None:  
     if output is None:
         queries.write_rows(rows, fmt.value, sys.stdout, fields)
         return
-    with output.open("w", encoding="utf-8", newline="") as fh:
-        n = queries.write_rows(rows, fmt.value, fh, fields)
-    console.print(f"wrote {n} rows to {output}")
+    try:
+        with output.open("w", encoding="utf-8", newline="") as fh:
+            n = queries.write_rows(rows, fmt.value, fh, fields)
+    except OSError as exc:
+        _usage_error(f"-o {output}: cannot write it ({exc.strerror or exc}); choose another file")
+    _say(f"wrote {_plural(n, 'row')} to {output}")
 
 
 @app.command()
 def goals(
     municipality: Annotated[str | None, typer.Option(help="e.g. Norddjurs")] = None,
     year: Annotated[int | None, typer.Option(help="Plan year.")] = None,
-    verdict: Annotated[str | None, typer.Option(help="met, not_met, too_early, …")] = None,
+    verdict: Annotated[Verdict | None, typer.Option(metavar="VERDICT", show_choices=False, help=(
+        f"One of {', '.join(v.value for v in Verdict)}."))] = None,
     search: Annotated[str | None, typer.Option(help="Text in title, goal, theme or status.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Goals as a table in the terminal; flagged summary mismatches are shown under it.
+    """Goals as a table in the terminal; flagged summary mismatches among them are shown under it.
 
-    Example: maalspor goals --municipality Norddjurs --year 2024 --search samtaler
+    Example: `maalspor goals --municipality Norddjurs --year 2024 --search samtaler`
     """
     engine = _engine(db)
-    rows = list(queries.goal_rows(engine, municipality, year, verdict, search))
+    rows = list(queries.goal_rows(engine, municipality, year, verdict.value if verdict else None, search))
     table = Table(show_lines=False)
     for col in ("municipality", "year", "id", "title / goal", "verdict", "conf."):
         table.add_column(col)
@@ -182,37 +252,93 @@ def goals(
                       (label[:70] + "…") if len(label) > 71 else label, r["verdict"], f"{r['confidence']:.2f}")
     out = Console()
     out.print(table)
-    out.print(f"{len(rows)} goals")
-    for s in queries.summary_rows(engine):
-        if s["mismatch"]:
-            out.print(f"[yellow]MISMATCH[/yellow] {s['document']} item {s['agenda_item']} ({s['plan_year']}): "
-                      f"declared {s['declared']} but the table says {s['extracted']}")
+    out.print(_plural(len(rows), "goal"))
+    shown = {(r["document"], r["agenda_item"], r["plan_year"]) for r in rows}
+    for s in queries.summary_rows(engine, municipality, year):
+        # with --verdict or --search, only the tallies of items whose goals are listed
+        if s["mismatch"] and (not (verdict or search) or (s["document"], s["agenda_item"], s["plan_year"]) in shown):
+            out.print(f"[yellow]MISMATCH[/yellow] {escape(s['document'])} item {s['agenda_item']} ({s['plan_year']}): "
+                      f"declared {s['declared']} but the table says {s['extracted']}", soft_wrap=True)
 
 
 @app.command()
 def status(db: DbOption = None, all_files: Annotated[bool, typer.Option("--all", help="Every recorded file, "
                                                                         "not only failures.")] = False) -> None:
-    """Files whose last ingest did not succeed, newest first, with what to do about them."""
+    """Files whose last ingest did not succeed, newest first, with what to do about them, and
+    stored files that are gone from the archive (`maalspor prune` removes them)."""
+    from ingest import prune as pruning
+
     engine = _engine(db)
     rows = queries.outcome_rows(engine, only_failed=not all_files)
+    missing = pruning.missing_files(engine)
     out = Console(soft_wrap=True, markup=False, highlight=False)
     if not rows:
         out.print("no failures recorded" if not all_files else "no files recorded")
-        return
     for r in rows:
         out.print(f"{r['at'][:16].replace('T', ' ')}  {r['outcome']:>11}  {r['message'] or r['path']}")
     failed = sum(1 for r in rows if r["outcome"] not in pipeline.GOOD)
     if failed:
-        out.print(f"{failed} file{'s' if failed != 1 else ''} not stored: fix them as said, then run "
+        out.print(f"{_plural(failed, 'file')} not stored: fix them as said, then run "
                   "`maalspor ingest --retry-failed`")
+    for m in missing:
+        out.print(f"{'':16}  {'missing':>11}  {m.path}: {_gone_what(m)}")
+    if missing:
+        out.print(f"{_plural(len(missing), 'file')} gone from the archive: `maalspor prune --dry-run` shows what "
+                  "`maalspor prune` would remove")
+
+
+def _gone_what(m) -> str:  # type: ignore[no-untyped-def]
+    if m.document_id is None:
+        return "no longer exists (only its recorded outcome is left)"
+    if m.last_path:
+        return "no longer exists; its document and goals are still stored"
+    return "no longer exists; its document is still stored under another path"
+
+
+@app.command()
+def prune(
+    db: DbOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be removed.")] = False,
+) -> None:
+    """Remove the rows of files deleted from the archive, listing each one.
+
+    A document goes with its items, goals and figures once none of its paths exists;
+    recorded outcomes of paths that are gone go too. `maalspor status` lists them first.
+    """
+    from ingest import prune as pruning
+
+    engine = _engine(db, write=not dry_run)
+    gone = pruning.prune(engine, dry_run=dry_run)
+    verb = "would remove" if dry_run else "removed"
+    out = Console(soft_wrap=True, markup=False, highlight=False)
+    for m in gone:
+        what = "document, items and goals" if m.last_path else ("path" if m.document_id else "recorded outcome")
+        out.print(f"{verb}: {m.path} ({what})")
+    docs = sum(1 for m in gone if m.last_path)
+    if not gone:
+        out.print("nothing to prune: every recorded file still exists")
+    else:
+        out.print(f"{verb} {_plural(len(gone), 'missing file')} ({_plural(docs, 'document')})"
+                  + ("; run without --dry-run to remove them" if dry_run else ""))
 
 
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
-    """Apply pending Alembic migrations."""
-    engine = make_engine(db, migrate=False)
-    upgrade(engine)
-    Console().print(f"database at {database_url(db)} is up to date")
+    """Create the database or bring its schema to the newest version (Alembic migrations)."""
+    engine = _engine_unmigrated(db)
+    try:
+        upgrade(engine)
+    except Exception as exc:
+        detail = one_line(getattr(exc, "orig", None) or exc)
+        _usage_error(f"cannot upgrade the database {display_url(db)}: {scrub(detail, db)}")
+    Console().print(f"database at {display_url(db)} is up to date", markup=False, highlight=False)
+
+
+def _engine_unmigrated(db: str | None):  # type: ignore[no-untyped-def]
+    try:
+        return make_engine(db, migrate=False)
+    except Exception as exc:
+        _usage_error(f"cannot open the database {display_url(db)}: {scrub(one_line(exc), db)}")
 
 
 def main() -> None:

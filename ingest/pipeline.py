@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
 import signal
 import stat
@@ -80,6 +81,8 @@ class RunSummary:
     results: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
     aborted: str | None = None  # why the run stopped early (the database could not be written)
+    interrupted: bool = False  # stopped by Ctrl-C (SIGINT); what was stored before it stays stored
+    total: int = 0  # files found, including the ones not reached when the run stopped early
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -89,8 +92,15 @@ class RunSummary:
         return [r for r in self.results if r.outcome not in GOOD]
 
     @property
+    def stored(self) -> int:
+        return sum(1 for r in self.results if r.outcome in GOOD)
+
+    @property
     def exit_code(self) -> int:
-        """0 when every file is stored (ok or unchanged), 1 when any is not or the run stopped."""
+        """0 when every file is stored (ok or unchanged), 1 when any is not or the run stopped,
+        130 (the shell's code for SIGINT) when Ctrl-C stopped it."""
+        if self.interrupted:
+            return 130
         return 1 if self.failed or self.aborted else 0
 
 
@@ -169,6 +179,15 @@ def discover(inputs: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
                                                f"{p.suffix or '(no suffix)'}; skipped (convert it to PDF, HTML or "
                                                "text to read it)"))
     return files, problems
+
+
+def megabytes(size: int) -> str:
+    """A size as people say it, rounded down so that it never crosses a limit: a 1.5 MB file
+    is "1.5 MB", not "2 MB" over a 1 MB limit."""
+    mb = size / (1 << 20)
+    if mb < 0.1:
+        return f"{size // 1024} kB"
+    return f"{math.floor(mb * 10 + 1e-9) / 10:g} MB" if mb < 100 else f"{math.floor(mb)} MB"
 
 
 def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -374,8 +393,9 @@ def ingest_file(engine: Engine, path: Path, force: bool = False, max_bytes: int 
         before = _stat_regular(path)
         size = before.st_size
         if size > max_bytes:
-            raise ReadError("too_large", f"the file is {size / (1 << 20):.0f} MB, over the "
-                                         f"{max_bytes / (1 << 20):.0f} MB limit; raise --max-mb to read it")
+            shown = megabytes(size) if megabytes(size) != megabytes(max_bytes) else f"{size:,} bytes"
+            raise ReadError("too_large", f"the file is {shown}, over the {megabytes(max_bytes)} limit; raise "
+                                         "--max-mb to read it")
         sha, size = hash_file(path)
         known = _with_db(engine, lambda s: _previous(s, key, sha, force, retry, ocr))
         if known is not None:
@@ -425,11 +445,13 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
                  timeout: float | None = DEFAULT_TIMEOUT) -> RunSummary:
     """Ingest every file under `inputs`; one outcome per file, the batch goes on past bad files.
 
-    Stops early only when the database cannot be written (`RunSummary.aborted` says why).
+    Stops early when the database cannot be written (`RunSummary.aborted` says why) and on
+    Ctrl-C (`RunSummary.interrupted`): every document finished before it stays stored, and the
+    summary says how far the run got, so the caller can tell the user to run it again.
     """
     start = time.perf_counter()
     files, problems = discover(inputs)
-    summary = RunSummary(results=list(problems))
+    summary = RunSummary(results=list(problems), total=len(problems) + len(files))
     try:
         for r in problems:
             _with_db(engine, lambda s, r=r: _record(s, r.path, None, None, r.outcome, r.message))
@@ -443,6 +465,8 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
                 on_file(path, result, len(files))
     except DatabaseUnavailable as exc:
         summary.aborted = str(exc)
+    except KeyboardInterrupt:
+        summary.interrupted = True
     summary.seconds = time.perf_counter() - start
     return summary
 

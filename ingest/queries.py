@@ -21,7 +21,8 @@ from models.schema import (
     MeetingRow,
 )
 
-ITEM_FIELDS = ["document", "number", "title", "case_number", "closed", "decision", "page_start", "page_end"]
+ITEM_FIELDS = ["document", "municipality", "meeting_date", "number", "title", "case_number", "closed", "decision",
+               "page_start", "page_end", "anchor"]
 GOAL_FIELDS = ["document", "municipality", "meeting_date", "agenda_item", "plan", "plan_year", "goal_id", "kind",
                "theme", "title", "text", "status_text", "verdict", "verdict_text", "expectation", "confidence",
                "confidence_reasons", "summary_mismatch", "page", "figures"]
@@ -37,12 +38,18 @@ def _doc_names(session: Session) -> dict[int, str]:
 
 
 def item_rows(engine: Engine) -> Iterator[dict[str, Any]]:
+    """Each agenda item with the municipality and date of its meeting (an analyst's first
+    filter) and its anchor, the key that survives re-ingesting the document."""
     with Session(engine) as session:
         names = _doc_names(session)
+        meetings = {r.document_id: r for r in session.scalars(select(MeetingRow))}
         for row in session.scalars(select(AgendaItemRow).order_by(AgendaItemRow.document_id, AgendaItemRow.seq)):
-            yield {"document": names.get(row.document_id, ""), "number": row.number, "title": row.title,
+            meeting = meetings.get(row.document_id)
+            yield {"document": names.get(row.document_id, ""),
+                   "municipality": meeting.municipality if meeting else None,
+                   "meeting_date": meeting.date if meeting else None, "number": row.number, "title": row.title,
                    "case_number": row.case_number, "closed": row.closed, "decision": row.decision,
-                   "page_start": row.page_start, "page_end": row.page_end}
+                   "page_start": row.page_start, "page_end": row.page_end, "anchor": row.anchor}
 
 
 def goal_rows(engine: Engine, municipality: str | None = None, year: int | None = None,
@@ -82,13 +89,27 @@ def goal_rows(engine: Engine, municipality: str | None = None, year: int | None 
                    "figures": figures.get(g.id, [])}
 
 
-def summary_rows(engine: Engine) -> list[dict[str, Any]]:
+def summary_rows(engine: Engine, municipality: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+    """Declared summaries, filtered like `goal_rows` so that a filtered goal list is followed
+    only by the mismatches that belong to it."""
     with Session(engine) as session:
         names = _doc_names(session)
         items = {r.id: r.number for r in session.scalars(select(AgendaItemRow))}
-        return [{"document": names.get(r.document_id, ""), "agenda_item": items.get(r.item_id or -1),
-                 "plan_year": r.plan_year, "declared": r.counts, "extracted": r.extracted, "mismatch": r.mismatch,
-                 "text": r.text} for r in session.scalars(select(DeclaredSummaryRow))]
+        meetings = {r.document_id: r for r in session.scalars(select(MeetingRow))}
+        query = select(DeclaredSummaryRow).order_by(DeclaredSummaryRow.document_id, DeclaredSummaryRow.id)
+        if year is not None:
+            query = query.where(DeclaredSummaryRow.plan_year == year)
+        rows = []
+        for r in session.scalars(query):
+            meeting = meetings.get(r.document_id)
+            muni = meeting.municipality if meeting else None
+            if municipality and (muni or "").lower() != municipality.lower():
+                continue
+            rows.append({"document": names.get(r.document_id, ""), "municipality": muni,
+                         "meeting_date": meeting.date if meeting else None, "agenda_item": items.get(r.item_id or -1),
+                         "plan_year": r.plan_year, "declared": r.counts, "extracted": r.extracted,
+                         "mismatch": r.mismatch, "text": r.text})
+        return rows
 
 
 def database_counts(engine: Engine) -> dict[str, int]:

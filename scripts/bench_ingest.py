@@ -6,6 +6,7 @@ Usage: .venv/bin/python scripts/bench_ingest.py [FOLDER ...]   (default: ../shar
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -42,12 +43,31 @@ def main(folders: list[Path]) -> None:
             print(f"{path.name[:50]:50} {doc.page_count:4} pages {t4 - t0:6.2f} s  "
                   f"{len(items):3} items {len(goals):3} goals")
     total = sum(totals.values())
+    if not files or total <= 0:
+        print(f"no .pdf, .txt, .md or .html files under {', '.join(map(str, folders)) or '(nothing)'}")
+        return
     print(f"\n{files} files, {pages} pages in {total:.2f} s = {pages / total:.1f} pages/s")
     for key, value in totals.items():
         print(f"  {key:10} {value:6.2f} s ({value / total:5.1%})")
 
 
+def cli(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folders", nargs="*", type=Path, help="folders to read (default: the corpus beside the "
+                        "project, ../shared/corpus/*)")
+    args = parser.parse_args(argv)
+    folders = args.folders
+    if not folders:
+        corpus = ROOT.parent / "shared" / "corpus"
+        if not corpus.is_dir():
+            parser.error(f"no FOLDER given and no corpus at {corpus}")
+        folders = sorted(p for p in corpus.iterdir() if p.is_dir() and p.name != "gold")
+    missing = [f for f in folders if not f.is_dir()]
+    if missing:
+        parser.error(f"not a folder: {missing[0]}")
+    main(folders)
+    return 0
+
+
 if __name__ == "__main__":
-    args = [Path(a) for a in sys.argv[1:]] or sorted(p for p in (ROOT.parent / "shared" / "corpus").iterdir()
-                                                      if p.is_dir() and p.name != "gold")
-    main(args)
+    raise SystemExit(cli())

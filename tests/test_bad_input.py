@@ -28,7 +28,13 @@ from parsers.readers.errors import ReadError
 from tests import helpers_pdf as h
 from tests.conftest import corpus_path
 
-GOOD_TEXT = h.CORPUS / "text" / "norddjurs_arbejdsmarkedsafdelingen_slides_2023.txt"
+GOOD_NAME = "norddjurs_arbejdsmarkedsafdelingen_slides_2023.txt"
+
+
+def good_text() -> Path:
+    """The good text document from the corpus; the test skips when the corpus is not beside the project."""
+    return corpus_path("text", GOOD_NAME)
+
 OCR_HINT = "scanned PDF without text layer: run `ocrmypdf -l dan --skip-text IN OUT` or install the `ocr` extra"
 
 
@@ -42,7 +48,7 @@ def inbox(tmp_path: Path) -> Path:
     """An input folder that always holds one good file, which must be stored whatever else is there."""
     d = tmp_path / "inbox"
     d.mkdir()
-    (d / "good.txt").write_bytes(corpus_path("text", GOOD_TEXT.name).read_bytes())
+    (d / "good.txt").write_bytes(good_text().read_bytes())
     return d
 
 
@@ -271,7 +277,7 @@ def test_odd_file_names(engine: Engine, tmp_path: Path) -> None:
     """Danish letters, spaces, both Unicode normal forms, a Latin-1 name and rich markup."""
     d = tmp_path / "navne"
     d.mkdir()
-    data = [GOOD_TEXT.read_bytes() + f"\n{n}\n".encode() for n in range(6)]
+    data = [good_text().read_bytes() + f"\n{n}\n".encode() for n in range(6)]
     nfc = unicodedata.normalize("NFC", "Ældreråd møde.txt")
     nfd = unicodedata.normalize("NFD", "Ældreråd møde.txt")
     assert nfc != nfd
@@ -310,7 +316,7 @@ def test_same_file_twice_under_two_names_is_stored_once(engine: Engine, tmp_path
 
 def test_file_changed_while_being_parsed(engine: Engine, inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     victim = inbox / "skrives.txt"
-    victim.write_bytes(GOOD_TEXT.read_bytes() + b"\nanden version\n")
+    victim.write_bytes(good_text().read_bytes() + b"\nanden version\n")
     real = pipeline.read_document
 
     def read_while_someone_writes(path: Path):  # type: ignore[no-untyped-def]
@@ -332,7 +338,7 @@ def test_file_changed_while_being_parsed(engine: Engine, inbox: Path, monkeypatc
 
 def test_file_changed_while_being_hashed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "vokser.txt"
-    path.write_bytes(GOOD_TEXT.read_bytes())
+    path.write_bytes(good_text().read_bytes())
     real_sha256 = hashlib.sha256
 
     class Growing:
@@ -399,8 +405,30 @@ def test_unsupported_suffix_and_binary_text(engine: Engine, inbox: Path) -> None
 
 def test_utf16_text_is_read(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "unicode.txt"
-    path.write_bytes(GOOD_TEXT.read_text(encoding="utf-8").encode("utf-16"))
+    path.write_bytes(good_text().read_text(encoding="utf-8").encode("utf-16"))
     assert run(engine, path)["unicode.txt"].outcome == "ok"
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be", "utf-16-be"])
+def test_utf32_and_big_endian_text_is_read_whole(engine: Engine, tmp_path: Path, codec: str) -> None:
+    """A UTF-32 file with BOM was stored `ok` with empty text (read as UTF-16, all NULs)."""
+    original = good_text().read_text(encoding="utf-8")
+    path = tmp_path / f"{codec}.txt"
+    bom = "\ufeff" if codec.endswith("-be") else ""  # the plain codecs write their own
+    path.write_bytes((bom + original).encode(codec))
+    assert run(engine, path)[path.name].outcome == "ok"
+    with Session(engine) as s:
+        stored = s.scalars(select(DocumentRow.text)).one()
+    assert "Norddjurs" in original and "Norddjurs" in stored
+    assert "\x00" not in stored and len(stored) > len(original) // 2
+
+
+def test_size_over_the_limit_is_not_rounded_up(engine: Engine, inbox: Path) -> None:
+    big = inbox / "halvanden.txt"
+    big.write_bytes(b"Referat\n" * (3 << 16))  # 8 bytes × 196,608 = 1.5 MB
+    results = run(engine, inbox, max_bytes=1 << 20)
+    assert results["halvanden.txt"].outcome == "too_large"
+    assert_one_line_naming(results["halvanden.txt"], big, "is 1.5 MB, over the 1 MB limit")
 
 
 def test_parser_bug_costs_one_file(engine: Engine, inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -466,28 +494,32 @@ def test_cli_exit_status_and_report(db_url: str, inbox: Path, tmp_path: Path) ->
 
     h.scanned_pdf(inbox / "scannet.pdf")
     (inbox / "tom.txt").write_bytes(b"")
-    bad = runner.invoke(app, ["ingest", "-q", "--db", db_url, str(inbox), str(tmp_path / "findes-ikke")])
+    # a mistyped path is a usage error before anything is read, not a `failed` file
+    typo = runner.invoke(app, ["ingest", "-q", "--db", db_url, str(inbox), str(tmp_path / "findes-ikke")])
+    assert typo.exit_code == 2
+    assert typo.stderr.strip() == f"error: {tmp_path / 'findes-ikke'}: no such file or folder; check the path"
+    bad = runner.invoke(app, ["ingest", "-q", "--db", db_url, str(inbox)])
     assert bad.exit_code == 1
     lines = bad.stderr.splitlines()
     scan_line = [ln for ln in lines if "scannet.pdf" in ln]
     assert scan_line == [f"  needs_ocr  {inbox / 'scannet.pdf'}: {OCR_HINT} and pass --ocr"]
     assert any(ln.startswith("      empty  ") and "tom.txt" in ln for ln in lines)
-    assert any(ln.startswith("     failed  ") and "findes-ikke: no such file or folder" in ln for ln in lines)
-    assert "4 files: 1 unchanged, 1 empty, 1 needs_ocr, 1 failed" in bad.output
-    assert "3 not stored: fix them as said above, then run `maalspor ingest --retry-failed`" in bad.output
+    assert "3 files: 1 unchanged, 1 empty, 1 needs_ocr" in bad.output
+    assert "2 not stored: fix them as said above, then run `maalspor ingest --retry-failed`" in bad.output
 
     status = runner.invoke(app, ["status", "--db", db_url])
     assert status.exit_code == 0
     assert "needs_ocr" in status.output and "scannet.pdf" in status.output and "tom.txt" in status.output
+    assert "findes-ikke" not in status.output
     assert "--retry-failed" in status.output
 
-    # fix the files, then retry only the failures
+    # fix one file and delete the other, then retry only the failures
     h.text_pdf(inbox / "scannet.pdf")
-    (inbox / "tom.txt").write_text("Dagsorden\n1. Godkendelse\n", encoding="utf-8")
+    (inbox / "tom.txt").unlink()
     retry = runner.invoke(app, ["ingest", "-q", "--retry-failed", "--db", db_url])
     assert retry.exit_code == 0, retry.output
-    assert "forgotten:" in retry.output and "findes-ikke" in retry.output
-    assert "2 files: 2 ok" in retry.output
+    assert "forgotten:" in retry.output and "tom.txt" in retry.output
+    assert "1 file: 1 ok" in retry.output
     assert "no failures recorded" in runner.invoke(app, ["status", "--db", db_url]).output
     assert "no failed files to retry" in runner.invoke(app, ["ingest", "--retry-failed", "--db", db_url]).output
 
