@@ -23,6 +23,8 @@ export_app = typer.Typer(help="Export items or goals as JSON Lines or CSV.", no_
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
+review_app = typer.Typer(help="QA review: the web app for reviewers, accounts, the audit log, gold export.")
+app.add_typer(review_app, name="review")
 console = Console(stderr=True)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL (default: $MAALSPOR_DB or "
@@ -213,6 +215,78 @@ def db_upgrade(db: DbOption = None) -> None:
     engine = make_engine(db, migrate=False)
     upgrade(engine)
     Console().print(f"database at {database_url(db)} is up to date")
+
+
+@review_app.callback(invoke_without_command=True)
+def review(
+    ctx: typer.Context,
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to bind; other hosts than localhost expose the app.")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the review web app (queue, side-by-side source, corrections) on http://HOST:PORT.
+
+    Example: maalspor review add-user anna --role reviewer < pw.txt && maalspor review --port 8000
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from review.commands import serve
+
+    serve(_engine(db), host, port, _say)
+
+
+@review_app.command("add-user")
+def review_add_user(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="reviewer (may correct) or analyst (reads only).")] = "reviewer",
+    db: DbOption = None,
+) -> None:
+    """Create an account (or set a new password); the password is read from standard input."""
+    from review.commands import add_user
+
+    raise typer.Exit(add_user(_engine(db), name, role, _say))
+
+
+@review_app.command("log")
+def review_log(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=0, help="Newest N entries (0: all).")] = 0,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, jsonl or csv.")] = "text",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
+) -> None:
+    """The audit log: who changed what, when, old and new value, reason (newest first)."""
+    from review.commands import print_log
+
+    raise typer.Exit(print_log(_engine(db), limit, fmt, output, _say))
+
+
+@review_app.command("orphans")
+def review_orphans(db: DbOption = None) -> None:
+    """Corrections whose goal or item no longer resolves after a re-import; kept until withdrawn."""
+    from review.commands import print_orphans
+
+    raise typer.Exit(print_orphans(_engine(db)))
+
+
+@review_app.command("export-gold")
+def review_export_gold(
+    document: Annotated[str, typer.Argument(help="File name, stem or sha256 prefix of a stored document.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Gold file to write, e.g. x.gold.json.")],
+    db: DbOption = None,
+) -> None:
+    """Write a reviewed document in the scorer's gold format (effective values: what reviewers accepted)."""
+    from review.commands import write_gold
+
+    raise typer.Exit(write_gold(_engine(db), document, output, _say))
+
+
+@review_app.command("diff")
+def review_diff(db: DbOption = None) -> None:
+    """Where the current parser disagrees with what reviewers accepted; exit 1 when it does anywhere."""
+    from review.commands import print_diff
+
+    raise typer.Exit(print_diff(_engine(db)))
 
 
 def main() -> None:

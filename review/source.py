@@ -1,0 +1,149 @@
+"""The source beside the extracted fields: a PDF page as a PNG with the goal's lines marked, or a text span.
+
+The database keeps page numbers and text offsets, not word boxes, so the boxes are found again on
+the page: the statement's words are matched against pdfplumber's words in reading order, the
+matched words grouped into lines and the lines marked. The file is found through its recorded
+paths and used only when its size still matches the stored document.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.schema import DocumentPathRow, DocumentRow
+
+SCALE = 1.6
+STATEMENT = (255, 214, 0, 110)
+STATUS = (60, 140, 255, 80)
+
+
+def source_file(session: Session, sha256: str) -> Path | None:
+    doc = session.scalars(select(DocumentRow).where(DocumentRow.sha256 == sha256)).first()
+    if doc is None:
+        return None
+    for p in session.scalars(select(DocumentPathRow.path).where(DocumentPathRow.document_id == doc.id)):
+        path = Path(p)
+        if path.is_file() and path.stat().st_size == doc.size:
+            return path
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\wæøåÆØÅ]+", text.lower())
+
+
+def _match(page_words: list[str], target: list[str]) -> list[int]:
+    """Indices of page words that spell the target in order, tolerating wraps, hyphens and a second column."""
+    if not target:
+        return []
+    want = set(target)
+    for k in (min(4, len(target)), min(2, len(target)), 1):
+        head = target[:k]
+        for i in range(len(page_words) - k + 1):
+            if page_words[i:i + k] != head:
+                continue
+            hits, misses, j = [], 0, i
+            while j < len(page_words) and misses < 12 and len(hits) < len(target) + 8:
+                w = page_words[j]
+                if w in want or any(t.startswith(w) or t.endswith(w) for t in want if len(w) >= 3):
+                    hits.append(j)
+                    misses = 0
+                else:
+                    misses += 1
+                j += 1
+            if len(hits) >= max(1, int(0.6 * min(len(target), 12))):
+                return hits
+    return []
+
+
+def _line_boxes(words: list[dict], hits: list[int]) -> list[tuple[float, float, float, float]]:
+    """Matched words merged into one box per line (same baseline, close horizontally)."""
+    boxes: list[list[float]] = []
+    for i in hits:
+        w = words[i]
+        for b in boxes:
+            if abs(b[1] - w["top"]) < 3 and w["x0"] - b[2] < 40 and b[0] - w["x1"] < 40:
+                b[0], b[2], b[3] = min(b[0], w["x0"]), max(b[2], w["x1"]), max(b[3], w["bottom"])
+                break
+        else:
+            boxes.append([w["x0"], w["top"], w["x1"], w["bottom"]])
+    return [tuple(b) for b in boxes]  # type: ignore[misc]
+
+
+def _page_marks(pdf, page: int, statement: str, status: str) -> list[tuple[tuple, tuple]]:  # type: ignore[no-untyped-def]
+    p = pdf.pages[page - 1]
+    words = p.extract_words(use_text_flow=True, keep_blank_chars=False)
+    page_words, owner = [], []
+    for n, w in enumerate(words):
+        for part in _words(w["text"]):
+            page_words.append(part)
+            owner.append(n)
+    marks: list[tuple[tuple, tuple]] = []
+    for text, colour in ((statement, STATEMENT), (status, STATUS)):
+        hits = sorted({owner[i] for i in _match(page_words, _words(text))})
+        marks.extend((box, colour) for box in _line_boxes(words, hits))
+        if not marks:
+            return []  # the statement is not on this page: its status would only mislead
+    return marks
+
+
+@lru_cache(maxsize=64)
+def page_png(path: str, page: int, statement: str, status: str) -> tuple[bytes, int, bool]:
+    """PNG of the page holding the statement (the recorded page, else a neighbour), statement lines in yellow
+    and status lines in blue; also the page shown and whether any lines were found."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageDraw
+
+    marks: list[tuple[tuple, tuple]] = []
+    with pdfplumber.open(path) as pdf:
+        if not 1 <= page <= len(pdf.pages):
+            raise ValueError(f"page {page} is not in {Path(path).name}")
+        for candidate in (page, page + 1, page - 1, page + 2):
+            if 1 <= candidate <= len(pdf.pages) and (marks := _page_marks(pdf, candidate, statement, status)):
+                page = candidate
+                break
+    pdf_doc = pdfium.PdfDocument(path)
+    try:
+        image = pdf_doc[page - 1].render(scale=SCALE).to_pil().convert("RGBA")
+    finally:
+        pdf_doc.close()
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    for (x0, top, x1, bottom), colour in marks:
+        draw.rectangle([x0 * SCALE - 3, top * SCALE - 2, x1 * SCALE + 3, bottom * SCALE + 2], fill=colour)
+        draw.rectangle([x0 * SCALE - 9, top * SCALE - 2, x0 * SCALE - 6, bottom * SCALE + 2],
+                       fill=colour[:3] + (255,))
+    out = io.BytesIO()
+    Image.alpha_composite(image, overlay).convert("RGB").save(out, "PNG", optimize=True)
+    return out.getvalue(), page, bool(marks)
+
+
+def narrow(text: str, start: int | None, end: int | None, statement: str) -> tuple[int | None, int | None]:
+    """The statement's own offsets when the recorded ones cover a whole section around it."""
+    if start is None or end is None:
+        return start, end
+    words = _words(statement)[:6]
+    if not words:
+        return start, end
+    pattern = r"\W+".join(re.escape(w) for w in words)
+    m = re.search(pattern, text[start:end + 200], flags=re.IGNORECASE)
+    if m is None:
+        return start, end
+    s = start + m.start()
+    return s, min(len(text), s + max(len(statement), m.end() - m.start()))
+
+
+def text_span(text: str, start: int | None, end: int | None, context: int = 600) -> tuple[str, str, str]:
+    """(before, span, after) around a goal's offsets in the normalised text; escaping is the template's job."""
+    if start is None or end is None or not 0 <= start <= end <= len(text):
+        return "", "", ""
+    lo = max(0, start - context)
+    hi = min(len(text), end + context)
+    return ("…" if lo else "") + text[lo:start], text[start:end], text[end:hi] + ("…" if hi < len(text) else "")
