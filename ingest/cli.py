@@ -93,6 +93,7 @@ def ingest(
         summary = pipeline.ingest_paths(engine, inputs, force=force, on_file=on_file, max_bytes=max_mb << 20,
                                         retry=retry_failed, ocr=ocr, timeout=timeout or None)
     _print_summary(engine, summary, verbose)
+    _follow_corrections(engine)
     raise typer.Exit(summary.exit_code)
 
 
@@ -128,6 +129,25 @@ def _print_summary(engine, summary: pipeline.RunSummary, verbose: bool = False) 
         again = f" ({repeated} as recorded before, not read again)" if repeated else ""
         _say(f"{len(summary.failed)} not stored{again}: fix them as said above, then run "
              "`maalspor ingest --retry-failed`; `maalspor status` lists them again")
+
+
+def _follow_corrections(engine) -> None:  # type: ignore[no-untyped-def]
+    """Reviewers' corrections after a re-import: moved into changed files where their goal is found, else listed."""
+    from sqlalchemy.orm import Session
+
+    from review.overlay import has_corrections, orphans, reanchor
+
+    with Session(engine) as session, session.begin():
+        if not has_corrections(session):
+            return
+        moved = reanchor(session)
+        lost = orphans(session)
+    if moved:
+        _say(f"{len(moved)} review correction{'s' if len(moved) != 1 else ''} followed their goal or item into a "
+             "changed file")
+    if lost:
+        _say(f"{len(lost)} review correction{'s' if len(lost) != 1 else ''} no longer resolve (kept): "
+             "`maalspor review orphans` lists them", "yellow")
 
 
 @export_app.command("items")

@@ -182,6 +182,8 @@ class CorrectionRow(Base):
     target: Mapped[str] = mapped_column(String(8))
     anchor: Mapped[str] = mapped_column(String(160), index=True)
     document_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # the file name at the time, so a correction can follow its goal into a changed file of that name
+    document_name: Mapped[str | None] = mapped_column(String(512))
     field: Mapped[str] = mapped_column(String(32))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
@@ -198,6 +200,7 @@ class ReviewGoalRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     anchor: Mapped[str] = mapped_column(String(160), unique=True)
     document_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    document_name: Mapped[str | None] = mapped_column(String(512))
     item_number: Mapped[str | None] = mapped_column(String(16))
     seq: Mapped[int] = mapped_column(Integer)
     plan: Mapped[str | None] = mapped_column(String(256))

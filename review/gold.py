@@ -80,15 +80,23 @@ def diff(engine: Engine) -> list[dict[str, Any]]:
                 out.append({"document": doc, "anchor": c.anchor, "what": f"reviewed {c.target} no longer found",
                             "parser": None, "reviewed": c.new_value, "field": c.field})
                 continue
-            if c.field == "confirmed":
-                continue
             table = GoalRow if c.target == "goal" else AgendaItemRow
             row = session.scalars(select(table).where(table.anchor == c.anchor)).first()
+            if c.field == "confirmed":
+                corrected = overlay.active(session, c.anchor)
+                for field, seen in overlay.confirmed_values(c).items():
+                    if field in corrected:
+                        continue
+                    value = overlay.as_text(getattr(row, field, None))
+                    if value != seen:
+                        out.append({"document": doc, "anchor": c.anchor, "field": field, "parser": value,
+                                    "reviewed": seen, "what": f"confirmed {c.target} {field} changed"})
+                continue
             if c.field in ("not_goal", "false_item"):
                 out.append({"document": doc, "anchor": c.anchor, "field": c.field, "parser": "present",
                             "reviewed": "rejected", "what": f"parser finds a {c.target} reviewers rejected"})
                 continue
-            now_value = overlay._text(getattr(row, c.field, None)) if row is not None else None
+            now_value = overlay.as_text(getattr(row, c.field, None)) if row is not None else None
             if now_value != c.new_value:
                 out.append({"document": doc, "anchor": c.anchor, "field": c.field, "parser": now_value,
                             "reviewed": c.new_value, "what": f"{c.target} {c.field} differs"})

@@ -9,6 +9,7 @@ is listed by `orphans` until a reviewer re-applies or withdraws it.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,7 @@ from models.records import Verdict
 from models.schema import (
     AgendaItemRow,
     CorrectionRow,
+    DocumentPathRow,
     DocumentRow,
     GoalRow,
     ReviewAuditRow,
@@ -41,7 +43,7 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _text(value: Any) -> str | None:
+def as_text(value: Any) -> str | None:
     if value is None:
         return None
     return str(value)
@@ -74,6 +76,11 @@ def _sha_for(session: Session, row: GoalRow | AgendaItemRow) -> str:
     return session.scalar(select(DocumentRow.sha256).where(DocumentRow.id == row.document_id)) or ""
 
 
+def _name_for(session: Session, document_id: int) -> str | None:
+    return session.scalar(select(DocumentPathRow.name).where(DocumentPathRow.document_id == document_id)
+                          .order_by(DocumentPathRow.id).limit(1))
+
+
 def active(session: Session, anchor: str) -> dict[str, CorrectionRow]:
     rows = session.scalars(select(CorrectionRow).where(CorrectionRow.anchor == anchor,
                                                         CorrectionRow.state == "active"))
@@ -83,7 +90,7 @@ def active(session: Session, anchor: str) -> dict[str, CorrectionRow]:
 def audit(session: Session, user: str, action: str, target: str, anchor: str, field: str | None = None,
           old: Any = None, new: Any = None, reason: str | None = None) -> None:
     session.add(ReviewAuditRow(at=now(), user_name=user, action=action, target=target, anchor=anchor, field=field,
-                               old_value=_text(old), new_value=_text(new), reason=reason or None))
+                               old_value=as_text(old), new_value=as_text(new), reason=reason or None))
 
 
 def set_field(session: Session, user: str, target: str, anchor: str, field: str, value: str | None,
@@ -97,20 +104,42 @@ def set_field(session: Session, user: str, target: str, anchor: str, field: str,
     if row is None:
         raise ReviewError(f"no {target} with anchor {anchor} in the database; it may have been re-parsed away")
     current = active(session, anchor)
-    parser_value = _text(getattr(row, field, None)) if field not in FLAGS[target] else None
+    parser_value = as_text(getattr(row, field, None)) if field not in FLAGS[target] else None
     shown = current[field].new_value if field in current else parser_value
     if field in FLAGS[target]:
         shown = "1" if field in current else None
+        if shown == ("1" if value is not None else None):
+            return False
+        if field == "confirmed" and value is not None:
+            value = json.dumps(_snapshot(session, target, row, current), ensure_ascii=False, sort_keys=True)
     if shown == value:
         return False
     if field in current:
         current[field].state = "withdrawn"
     if value is not None and (field in FLAGS[target] or value != parser_value):
-        session.add(CorrectionRow(target=target, anchor=anchor, document_sha256=_sha_for(session, row), field=field,
+        session.add(CorrectionRow(target=target, anchor=anchor, document_sha256=_sha_for(session, row),
+                                  document_name=_name_for(session, row.document_id), field=field,
                                   old_value=parser_value, new_value=value, state="active", reason=reason or None,
                                   created_by=user, created_at=now()))
     audit(session, user, "set" if field not in FLAGS[target] else field, target, anchor, field, shown, value, reason)
     return True
+
+
+def _snapshot(session: Session, target: str, row: GoalRow | AgendaItemRow,
+              current: dict[str, CorrectionRow]) -> dict[str, Any]:
+    """What the reviewer saw when confirming, so `review diff` notices when a later parser changes it."""
+    fields = GOAL_FIELDS if target == "goal" else ITEM_FIELDS
+    out = {f: as_text(getattr(row, f)) for f in fields}
+    out.update({f: c.new_value for f, c in current.items() if f in fields})
+    return out
+
+
+def confirmed_values(correction: CorrectionRow) -> dict[str, Any]:
+    try:
+        data = json.loads(correction.new_value or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _set_added(session: Session, user: str, added: ReviewGoalRow, field: str, value: str | None,
@@ -124,7 +153,7 @@ def _set_added(session: Session, user: str, added: ReviewGoalRow, field: str, va
         added.state = "withdrawn"
         audit(session, user, "not_goal", "goal", added.anchor, "not_goal", None, "1", reason)
         return True
-    old = _text(getattr(added, field))
+    old = as_text(getattr(added, field))
     if old == value:
         return False
     setattr(added, field, int(value) if field == "plan_year" and value is not None else value)
@@ -138,16 +167,18 @@ def add_goal(session: Session, user: str, document_sha256: str, text: str, field
     """A goal the parser missed, from a span of the document; returns its anchor (stable, random)."""
     if not text.strip():
         raise ReviewError("a goal needs its statement: select the span of the document that states it")
-    fields = {k: check_value("goal", k, _text(v)) for k, v in (fields or {}).items() if k != "text"}
-    exists = session.scalar(select(func.count()).select_from(DocumentRow)
-                            .where(DocumentRow.sha256 == document_sha256))
-    if not exists:
+    fields = dict(fields or {})
+    item_number = as_text(fields.pop("item_number", None))
+    fields = {k: check_value("goal", k, as_text(v)) for k, v in fields.items() if k != "text"}
+    doc_id = session.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == document_sha256))
+    if doc_id is None:
         raise ReviewError(f"no document {document_sha256[:16]} in the database")
     anchor = f"{document_sha256[:16]}:added:{uuid.uuid4().hex[:12]}"
     seq = 1_000_000 + (session.scalar(select(func.count()).select_from(ReviewGoalRow)) or 0)
     plan_year = fields.pop("plan_year", None)
     session.add(ReviewGoalRow(
-        anchor=anchor, document_sha256=document_sha256, item_number=fields.pop("item_number", None), seq=seq,
+        anchor=anchor, document_sha256=document_sha256, document_name=_name_for(session, doc_id),
+        item_number=item_number, seq=seq,
         plan_year=int(plan_year) if plan_year else None, text=text.strip(),
         verdict=fields.pop("verdict", None) or "none", page=page, start=start, end=end, state="active",
         created_by=user, created_at=now(), **{k: v for k, v in fields.items() if k in GOAL_FIELDS}))
@@ -204,6 +235,10 @@ def merge_goals(session: Session, user: str, anchor: str, other: str, reason: st
     set_field(session, user, "goal", other, "not_goal", "1", reason or f"merged into {anchor}")
 
 
+def has_corrections(session: Session) -> bool:
+    return bool(session.scalar(select(CorrectionRow.id).limit(1)) or session.scalar(select(ReviewGoalRow.id).limit(1)))
+
+
 def orphans(session: Session) -> list[dict[str, Any]]:
     """Active corrections (and added goals) whose goal, item or document is no longer in the database."""
     live = {"goal": set(session.scalars(select(GoalRow.anchor).distinct())),
@@ -221,6 +256,46 @@ def orphans(session: Session) -> list[dict[str, Any]]:
         out.append({"kind": "added_goal", "id": g.id, "target": "goal", "anchor": g.anchor, "field": "text",
                     "old_value": None, "new_value": g.text, "by": g.created_by, "at": g.created_at.isoformat()})
     return out
+
+
+def reanchor(session: Session) -> list[tuple[str, str]]:
+    """Follow corrections into a changed file: same file name, same goal id + plan year (or same text
+    fingerprint, or same item number) under the new document hash. Only a unique match moves a
+    correction; everything else stays an orphan for a reviewer. Returns (old, new) anchors."""
+    moved: list[tuple[str, str]] = []
+    by_name: dict[str, list[tuple[int, str]]] = {}
+    for doc_id, sha, name in session.execute(select(DocumentRow.id, DocumentRow.sha256, DocumentPathRow.name)
+                                             .join(DocumentPathRow)):
+        by_name.setdefault(name, []).append((doc_id, sha))
+    lost = {o["id"] for o in orphans(session) if o["kind"] == "correction"}
+    for c in session.scalars(select(CorrectionRow).where(CorrectionRow.id.in_(lost))):
+        candidates = by_name.get(c.document_name or "", [])
+        if len(candidates) != 1:
+            continue
+        doc_id, sha = candidates[0]
+        new_anchor = f"{sha[:16]}:{c.anchor.split(':', 1)[1]}"
+        table = GoalRow if c.target == "goal" else AgendaItemRow
+        hits = session.scalar(select(func.count()).select_from(table).where(table.document_id == doc_id,
+                                                                            table.anchor == new_anchor))
+        if hits != 1 or c.field in active(session, new_anchor):
+            continue
+        audit(session, "maalspor", "reanchor", c.target, new_anchor, c.field, c.anchor, new_anchor,
+              f"{c.document_name} changed; the same {c.target} was found in the new version")
+        moved.append((c.anchor, new_anchor))
+        c.anchor, c.document_sha256 = new_anchor, sha
+    shas = select(DocumentRow.sha256)
+    for g in session.scalars(select(ReviewGoalRow).where(ReviewGoalRow.state == "active",
+                                                         ReviewGoalRow.document_sha256.not_in(shas))):
+        candidates = by_name.get(g.document_name or "", [])
+        if len(candidates) == 1:
+            sha = candidates[0][1]
+            new_anchor = f"{sha[:16]}:{g.anchor.split(':', 1)[1]}"
+            audit(session, "maalspor", "reanchor", "goal", new_anchor, "text", g.anchor, new_anchor,
+                  f"{g.document_name} changed; the added goal moves to the new version")
+            moved.append((g.anchor, new_anchor))
+            g.anchor, g.document_sha256 = new_anchor, sha
+    session.flush()
+    return moved
 
 
 def withdraw(session: Session, user: str, correction_id: int, reason: str | None = None) -> None:
