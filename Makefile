@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo clean debs
+.PHONY: run test lint demo clean debs browser
 
 # Debian packages the OCR path needs (the OCR test skips without them). Installed only when
 # missing and when we may (root with apt-get); otherwise a note, never a failure.
@@ -26,7 +26,15 @@ debs:
 		|| echo "note: could not install $(DEBS); the OCR test will skip"; \
 	else echo "note: $(DEBS) not installed; the OCR test will skip"; fi
 
-test: $(STAMP) debs
+# Debian's Chromium for the review app's browser tests (Playwright drives it; no `playwright install`).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+		|| echo "note: could not install chromium; the review browser test will skip"; \
+	else echo "note: chromium not installed; the review browser test will skip"; fi
+
+test: $(STAMP) debs browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

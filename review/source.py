@@ -39,27 +39,38 @@ def _words(text: str) -> list[str]:
 
 
 def _match(page_words: list[str], target: list[str]) -> list[int]:
-    """Indices of page words that spell the target in order, tolerating wraps, hyphens and a second column."""
+    """Indices of page words that spell the target in order.
+
+    Both sequences are walked together: a page word equal to the next target word (or a piece of
+    it, for words hyphenated across lines) is a hit; other page words (the other column of a
+    table, a running footer) are skipped, as are target words the page lacks. The match starts
+    where the target's first words appear and counts only when most of the target was found.
+    """
     if not target:
         return []
-    want = set(target)
-    for k in (min(4, len(target)), min(2, len(target)), 1):
-        head = target[:k]
-        for i in range(len(page_words) - k + 1):
-            if page_words[i:i + k] != head:
-                continue
-            hits, misses, j = [], 0, i
-            while j < len(page_words) and misses < 12 and len(hits) < len(target) + 8:
-                w = page_words[j]
-                if w in want or any(t.startswith(w) or t.endswith(w) for t in want if len(w) >= 3):
-                    hits.append(j)
-                    misses = 0
-                else:
-                    misses += 1
-                j += 1
-            if len(hits) >= max(1, int(0.6 * min(len(target), 12))):
-                return hits
-    return []
+    k = min(3, len(target))
+    best: list[int] = []
+    for i in range(len(page_words) - k + 1):
+        if page_words[i:i + k] != target[:k]:
+            continue
+        hits, t, j, misses, piece = [], 0, i, 0, ""
+        while j < len(page_words) and t < len(target) and misses <= 15:
+            w = page_words[j]
+            if w == target[t] or (piece + w) == target[t]:
+                hits.append(j)
+                t, misses, piece = t + 1, 0, ""
+            elif len(w) >= 2 and target[t].startswith(piece + w):
+                hits.append(j)
+                piece += w
+            elif t + 1 < len(target) and w == target[t + 1]:
+                hits.append(j)
+                t, misses, piece = t + 2, 0, ""
+            else:
+                misses += 1
+            j += 1
+        if t >= 0.7 * len(target) and len(hits) > len(best):
+            best = hits
+    return best
 
 
 def _line_boxes(words: list[dict], hits: list[int]) -> list[tuple[float, float, float, float]]:
