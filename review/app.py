@@ -187,14 +187,16 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
                 _png, shown, found = source.page_png(str(path), int(goal["page"]), *_located_by(goal))
             except Exception:  # a PDF that cannot be rendered still leaves the text span
                 path = None
-        return page(request, "goal.html", user, shown_page=shown, lines_found=found, g=goal, doc=doc,
+        page_break = any("page break" in r for r in goal["confidence_reasons"] or [])
+        return page(request, "goal.html", user, shown_page=shown, lines_found=found, g=goal, page_break=page_break,
+                    doc=doc,
                     is_pdf=bool(path and path.suffix.lower() == ".pdf"),
                     span=span, prev=prev_a, next=next_a, pos=pos, total=len(rows), qs=urlencode(f.query()),
                     history=history, verdicts=overlay.VERDICTS, fields=overlay.GOAL_FIELDS, doc_name=docname,
                     siblings=sorted(siblings, key=lambda r: (r["plan_year"] or 0, r["goal_id"] or "")))
 
     @app.get("/page.png")
-    def page_image(request: Request, anchor: str) -> Response:
+    def page_image(request: Request, anchor: str, continuation: int = 0) -> Response:
         if who(request) is None:
             raise Refused(401, "log in first")
         with Session(engine) as session:
@@ -204,7 +206,11 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             path = source.source_file(session, goal["document_sha256"])
         if path is None:
             raise Refused(404, "the source PDF is no longer at its recorded path")
-        png, shown, found = source.page_png(str(path), int(goal["page"]), *_located_by(goal))
+        try:
+            png, shown, found = source.page_png(str(path), int(goal["page"]), *_located_by(goal),
+                                                continuation=bool(continuation))
+        except ValueError as exc:
+            raise Refused(404, str(exc)) from exc
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60",
                                                               "X-Page": str(shown), "X-Lines-Found": str(found)})
 

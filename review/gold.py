@@ -24,8 +24,9 @@ def find_document(session: Session, ref: str) -> DocumentRow:
     """A document by file name, stem, path or sha256 prefix (at least 8 hex digits)."""
     ref = ref.strip()
     paths = [ref, str(Path(ref).resolve())]
-    rows = list(session.scalars(select(DocumentRow).join(DocumentPathRow).where(
-        (DocumentPathRow.name == ref) | DocumentPathRow.path.in_(paths)).distinct()))
+    ids = set(session.scalars(select(DocumentPathRow.document_id).where(
+        (DocumentPathRow.name == ref) | DocumentPathRow.path.in_(paths))))
+    rows = [session.get(DocumentRow, i) for i in sorted(ids)]
     if not rows:
         stem = Path(ref).stem
         rows = [d for d in session.scalars(select(DocumentRow)) if any(Path(p.name).stem == stem for p in d.paths)]

@@ -121,7 +121,8 @@ def set_field(session: Session, user: str, target: str, anchor: str, field: str,
                                   document_name=_name_for(session, row.document_id), field=field,
                                   old_value=parser_value, new_value=value, state="active", reason=reason or None,
                                   created_by=user, created_at=now()))
-    audit(session, user, "set" if field not in FLAGS[target] else field, target, anchor, field, shown, value, reason)
+    logged = ("1" if value is not None else None) if field == "confirmed" else value
+    audit(session, user, "set" if field not in FLAGS[target] else field, target, anchor, field, shown, logged, reason)
     return True
 
 

@@ -87,27 +87,49 @@ def _line_boxes(words: list[dict], hits: list[int]) -> list[tuple[float, float, 
     return [tuple(b) for b in boxes]  # type: ignore[misc]
 
 
-def _page_marks(pdf, page: int, statement: str, status: str) -> list[tuple[tuple, tuple]]:  # type: ignore[no-untyped-def]
-    p = pdf.pages[page - 1]
-    words = p.extract_words(use_text_flow=True, keep_blank_chars=False)
-    page_words, owner = [], []
+def _page_words(pdf, page: int) -> tuple[list[dict], list[str], list[int]]:  # type: ignore[no-untyped-def]
+    """pdfplumber's words of a page, their normalised pieces, and which word each piece came from."""
+    words = pdf.pages[page - 1].extract_words(use_text_flow=True, keep_blank_chars=False)
+    pieces, owner = [], []
     for n, w in enumerate(words):
         for part in _words(w["text"]):
-            page_words.append(part)
+            pieces.append(part)
             owner.append(n)
-    marks: list[tuple[tuple, tuple]] = []
-    for text, colour in ((statement, STATEMENT), (status, STATUS)):
-        hits = sorted({owner[i] for i in _match(page_words, _words(text))})
-        marks.extend((box, colour) for box in _line_boxes(words, hits))
-        if not marks:
-            return []  # the statement is not on this page: its status would only mislead
-    return marks
+    return words, pieces, owner
+
+
+def _boxes(page: tuple[list[dict], list[str], list[int]], text: str, colour: tuple) -> list[tuple[tuple, tuple]]:
+    words, pieces, owner = page
+    hits = sorted({owner[i] for i in _match(pieces, _words(text))})
+    return [(box, colour) for box in _line_boxes(words, hits)]
+
+
+def _page_marks(pdf, page: int, statement: str, status: str) -> list[tuple[tuple, tuple]]:  # type: ignore[no-untyped-def]
+    """Statement and status boxes on a page; none when the statement is not there (its status would mislead)."""
+    words = _page_words(pdf, page)
+    marks = _boxes(words, statement, STATEMENT)
+    return marks + _boxes(words, status, STATUS) if marks else []
+
+
+def _continuation_marks(pdf, page: int, statement: str, status: str) -> list[tuple[tuple, tuple]]:  # type: ignore[no-untyped-def]
+    """On the page after a break: the tail of the statement that starts the page, and the status."""
+    words, pieces, owner = _page_words(pdf, page)
+    parts = _words(statement)
+    best: list[int] = []
+    for cut in range(1, len(parts)):
+        hits = _match(pieces[:60], parts[cut:])  # a continuation starts the page, after its running header
+        if hits and (not best or hits[0] < best[0]):
+            best = hits
+    marks = [(box, STATEMENT) for box in _line_boxes(words, sorted({owner[i] for i in best}))]
+    return marks + _boxes((words, pieces, owner), status, STATUS)
 
 
 @lru_cache(maxsize=64)
-def page_png(path: str, page: int, statement: str, status: str) -> tuple[bytes, int, bool]:
+def page_png(path: str, page: int, statement: str, status: str, continuation: bool = False) -> tuple[bytes, int, bool]:
     """PNG of the page holding the statement (the recorded page, else a neighbour), statement lines in yellow
-    and status lines in blue; also the page shown and whether any lines were found."""
+    and status lines in blue; also the page shown and whether any lines were found. With `continuation`,
+    the page after that one, marking the second half of the statement and the status (a goal split over
+    a page break)."""
     import pdfplumber
     import pypdfium2 as pdfium
     from PIL import Image, ImageDraw
@@ -120,6 +142,11 @@ def page_png(path: str, page: int, statement: str, status: str) -> tuple[bytes, 
             if 1 <= candidate <= len(pdf.pages) and (marks := _page_marks(pdf, candidate, statement, status)):
                 page = candidate
                 break
+        if continuation:
+            if page + 1 > len(pdf.pages):
+                raise ValueError(f"{Path(path).name} has no page after {page}")
+            page += 1
+            marks = _continuation_marks(pdf, page, statement, status)
     pdf_doc = pdfium.PdfDocument(path)
     try:
         image = pdf_doc[page - 1].render(scale=SCALE).to_pil().convert("RGBA")
