@@ -172,10 +172,11 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             if goal is None:
                 raise Refused(404, "no such goal: it may have been re-parsed away; see the orphans list")
             doc = session.scalars(select(DocumentRow).where(DocumentRow.sha256 == goal["document_sha256"])).first()
-            _, rows = rows_for(session, f)
-            history = [a for a in overlay.audit_rows(session, 200) if a["anchor"] == anchor]
-            docname = next((r["document"] for r in queue.goal_queue(session) if r["anchor"] == anchor), None)
-            siblings = [r for r in queue.goal_queue(session) if r["document"] == docname and r["anchor"] != anchor
+            every = queue.goal_queue(session)
+            rows = queue.filtered(every, f)
+            history = overlay.audit_rows(session, 200, anchor)
+            docname = next((r["document"] for r in every if r["anchor"] == anchor), None)
+            siblings = [r for r in every if r["document"] == docname and r["anchor"] != anchor
                         and r["state"] != "rejected"]
             path = source.source_file(session, goal["document_sha256"])
             text = doc.text if doc else ""
@@ -232,7 +233,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             doc = session.get(DocumentRow, base.document_id) if base else None
             span = source.text_span(doc.text if doc else "", base.start if base else None,
                                     min(base.end, base.start + 1500) if base else None, 300)
-            history = [a for a in overlay.audit_rows(session, 200) if a["anchor"] == anchor]
+            history = overlay.audit_rows(session, 200, anchor)
         prev_a, next_a, pos = neighbours(rows, anchor)
         return page(request, "item.html", user, it=row, span=span, prev=prev_a, next=next_a, pos=pos,
                     total=len(rows), qs=urlencode(f.query()), history=history)

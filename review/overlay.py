@@ -308,8 +308,10 @@ def withdraw(session: Session, user: str, correction_id: int, reason: str | None
     audit(session, user, "withdraw", c.target, c.anchor, c.field, c.new_value, None, reason)
 
 
-def audit_rows(session: Session, limit: int | None = None) -> list[dict[str, Any]]:
+def audit_rows(session: Session, limit: int | None = None, anchor: str | None = None) -> list[dict[str, Any]]:
     query = select(ReviewAuditRow).order_by(ReviewAuditRow.id.desc())
+    if anchor is not None:
+        query = query.where(ReviewAuditRow.anchor == anchor)
     if limit:
         query = query.limit(limit)
     return [{"at": r.at.isoformat(), "user": r.user_name, "action": r.action, "target": r.target,
