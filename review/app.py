@@ -182,14 +182,15 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             text = doc.text if doc else ""
             span = source.text_span(text, *source.narrow(text, goal["start"], goal["end"], goal["text"] or ""))
         prev_a, next_a, pos = neighbours(rows, anchor)
-        shown, found = goal["page"], False
+        shown, found, mark_top = goal["page"], False, None
         if path is not None and path.suffix.lower() == ".pdf" and goal["page"]:
             try:
-                _png, shown, found = source.page_png(str(path), int(goal["page"]), *_located_by(goal))
+                _png, shown, found, mark_top = source.page_png(str(path), int(goal["page"]), *_located_by(goal))
             except Exception:  # a PDF that cannot be rendered still leaves the text span
                 path = None
         page_break = any("page break" in r for r in goal["confidence_reasons"] or [])
-        return page(request, "goal.html", user, shown_page=shown, lines_found=found, g=goal, page_break=page_break,
+        return page(request, "goal.html", user, shown_page=shown, lines_found=found, mark_top=mark_top, g=goal,
+                    page_break=page_break,
                     doc=doc,
                     is_pdf=bool(path and path.suffix.lower() == ".pdf"),
                     span=span, prev=prev_a, next=next_a, pos=pos, total=len(rows), qs=urlencode(f.query()),
@@ -208,7 +209,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
         if path is None:
             raise Refused(404, "the source PDF is no longer at its recorded path")
         try:
-            png, shown, found = source.page_png(str(path), int(goal["page"]), *_located_by(goal),
+            png, shown, found, _top = source.page_png(str(path), int(goal["page"]), *_located_by(goal),
                                                 continuation=bool(continuation))
         except ValueError as exc:
             raise Refused(404, str(exc)) from exc

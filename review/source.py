@@ -12,6 +12,7 @@ import io
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -124,10 +125,17 @@ def _continuation_marks(pdf, page: int, statement: str, status: str) -> list[tup
     return marks + _boxes((words, pieces, owner), status, STATUS)
 
 
+class PageImage(NamedTuple):
+    png: bytes
+    page: int  # the page shown (the statement may sit on a neighbour of the recorded one)
+    found: bool  # whether any of the statement's lines were found and marked
+    mark_top: float | None  # where the first mark starts, as a share of the page height (to scroll to it)
+
+
 @lru_cache(maxsize=64)
-def page_png(path: str, page: int, statement: str, status: str, continuation: bool = False) -> tuple[bytes, int, bool]:
+def page_png(path: str, page: int, statement: str, status: str, continuation: bool = False) -> PageImage:
     """PNG of the page holding the statement (the recorded page, else a neighbour), statement lines in yellow
-    and status lines in blue; also the page shown and whether any lines were found. With `continuation`,
+    and status lines in blue. With `continuation`,
     the page after that one, marking the second half of the statement and the status (a goal split over
     a page break)."""
     import pdfplumber
@@ -160,7 +168,9 @@ def page_png(path: str, page: int, statement: str, status: str, continuation: bo
                        fill=colour[:3] + (255,))
     out = io.BytesIO()
     Image.alpha_composite(image, overlay).convert("RGB").save(out, "PNG", optimize=True)
-    return out.getvalue(), page, bool(marks)
+    top = min((box[1] for box, _ in marks), default=None)
+    return PageImage(out.getvalue(), page, bool(marks),
+                     round(top * SCALE / image.size[1], 4) if top is not None else None)
 
 
 def narrow(text: str, start: int | None, end: int | None, statement: str) -> tuple[int | None, int | None]:

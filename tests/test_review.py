@@ -213,6 +213,11 @@ def test_review_page_image_marks_the_goal_lines(db: str) -> None:
     r = client.get("/page.png", params={"anchor": g.anchor})
     assert r.status_code == 200 and r.content[:8] == b"\x89PNG\r\n\x1a\n"
     assert r.headers["x-lines-found"] == "True"
+    page = client.get("/goal", params={"anchor": g.anchor}).text
+    mark = re.search(r'data-mark-top="([0-9.]+)"', page)
+    assert mark and 0 < float(mark.group(1)) < 1  # the panel scrolls the marked lines into view
+    after = client.get("/page.png", params={"anchor": g.anchor, "continuation": 1})
+    assert after.status_code == 200 and int(after.headers["x-page"]) == int(r.headers["x-page"]) + 1
 
 
 def test_review_split_merge_add_and_false_item(db: str) -> None:

@@ -5,6 +5,13 @@
   function typing(el) { return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT"); }
   function go(id) { var a = document.getElementById(id); if (a) { window.location.href = a.href; } }
   function submit(id) { var f = document.getElementById(id); if (f) { f.requestSubmit ? f.requestSubmit() : f.submit(); } }
+  // scroll the source panel so the marked lines are in view, a little below its top
+  var img = document.getElementById("page-img");
+  function toMark() {
+    var share = parseFloat(img.dataset.markTop), panel = img.closest(".source");
+    if (!isNaN(share) && panel) { panel.scrollTop = Math.max(0, img.offsetTop + share * img.clientHeight - 140); }
+  }
+  if (img) { if (img.complete) { toMark(); } else { img.addEventListener("load", toMark); } }
   var rows = Array.prototype.slice.call(document.querySelectorAll("#queue tr.row"));
   var sel = -1;
   function select(i) {
