@@ -249,64 +249,71 @@ def review(
 
     Example: maalspor review add-user anna --role reviewer < pw.txt && maalspor review --port 8000
     """
+    ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
         return
-    from review.commands import serve
+    _review().serve(_engine(db), host, port, _say)
 
-    serve(_engine(db), host, port, _say)
+
+def _review():  # type: ignore[no-untyped-def]
+    """The review commands, or one line saying how to install what they need."""
+    try:
+        from review import commands
+    except ImportError as exc:
+        _say(f"maalspor review needs the review extra ({exc.name} is missing): pip install -e '.[review]'", "red")
+        raise typer.Exit(2) from exc
+    return commands
+
+
+def _review_db(ctx: typer.Context, db: str | None) -> str | None:
+    """`maalspor review --db X add-user …` and `maalspor review add-user … --db X` both work."""
+    return db or (ctx.obj or {}).get("db")
 
 
 @review_app.command("add-user")
 def review_add_user(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Login name.")],
     role: Annotated[str, typer.Option(help="reviewer (may correct) or analyst (reads only).")] = "reviewer",
     db: DbOption = None,
 ) -> None:
     """Create an account (or set a new password); the password is read from standard input."""
-    from review.commands import add_user
-
-    raise typer.Exit(add_user(_engine(db), name, role, _say))
+    raise typer.Exit(_review().add_user(_engine(_review_db(ctx, db)), name, role, _say))
 
 
 @review_app.command("log")
 def review_log(
+    ctx: typer.Context,
     db: DbOption = None,
     limit: Annotated[int, typer.Option(min=0, help="Newest N entries (0: all).")] = 0,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, jsonl or csv.")] = "text",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
 ) -> None:
     """The audit log: who changed what, when, old and new value, reason (newest first)."""
-    from review.commands import print_log
-
-    raise typer.Exit(print_log(_engine(db), limit, fmt, output, _say))
+    raise typer.Exit(_review().print_log(_engine(_review_db(ctx, db)), limit, fmt, output, _say))
 
 
 @review_app.command("orphans")
-def review_orphans(db: DbOption = None) -> None:
+def review_orphans(ctx: typer.Context, db: DbOption = None) -> None:
     """Corrections whose goal or item no longer resolves after a re-import; kept until withdrawn."""
-    from review.commands import print_orphans
-
-    raise typer.Exit(print_orphans(_engine(db)))
+    raise typer.Exit(_review().print_orphans(_engine(_review_db(ctx, db))))
 
 
 @review_app.command("export-gold")
 def review_export_gold(
+    ctx: typer.Context,
     document: Annotated[str, typer.Argument(help="File name, stem or sha256 prefix of a stored document.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Gold file to write, e.g. x.gold.json.")],
     db: DbOption = None,
 ) -> None:
     """Write a reviewed document in the scorer's gold format (effective values: what reviewers accepted)."""
-    from review.commands import write_gold
-
-    raise typer.Exit(write_gold(_engine(db), document, output, _say))
+    raise typer.Exit(_review().write_gold(_engine(_review_db(ctx, db)), document, output, _say))
 
 
 @review_app.command("diff")
-def review_diff(db: DbOption = None) -> None:
+def review_diff(ctx: typer.Context, db: DbOption = None) -> None:
     """Where the current parser disagrees with what reviewers accepted; exit 1 when it does anywhere."""
-    from review.commands import print_diff
-
-    raise typer.Exit(print_diff(_engine(db)))
+    raise typer.Exit(_review().print_diff(_engine(_review_db(ctx, db))))
 
 
 def main() -> None:

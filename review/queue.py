@@ -29,7 +29,7 @@ FLAGS = {
     "summary_mismatch": "summary mismatch",
     "unrecognised_verdict": "unrecognised verdict",
     "page_break": "split over a page break",
-    "low_link": "low-confidence link",  # goal-series links come with issue 8's history; none are flagged yet
+    # "low_link": "low-confidence link" — goal-series links come with issue 8's goal_history; flag them here
 }
 
 
