@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models.schema import (
     AgendaItemRow,
+    CorrectionRow,
     DeclaredSummaryRow,
     DocumentPathRow,
     DocumentRow,
@@ -60,6 +61,8 @@ def goal_rows(engine: Engine, municipality: str | None = None, year: int | None 
             figures.setdefault(f.goal_id, []).append(
                 {"role": f.role, "raw": f.raw, "value": f.value, "unit": f.unit, "scale": f.scale,
                  "comparison": f.comparison, "period": f.period})
+        fixed = {c.anchor: json.loads(c.new_value or "[]") for c in session.scalars(select(CorrectionRow).where(
+            CorrectionRow.state == "active", CorrectionRow.target == "goal", CorrectionRow.field == "figures"))}
         sql, params = "SELECT * FROM v_goals WHERE 1 = 1", {}
         if year is not None:
             sql, params["year"] = sql + " AND plan_year = :year", year
@@ -79,7 +82,7 @@ def goal_rows(engine: Engine, municipality: str | None = None, year: int | None 
                    "verdict_text": g["verdict_text"], "expectation": g["expectation"],
                    "confidence": float(g["confidence"]), "confidence_reasons": reasons.get(g["id"], []),
                    "summary_mismatch": (g["item_id"], g["plan_year"]) in mismatched, "page": g["page"],
-                   "figures": figures.get(g["id"], []), "review_state": g["review_state"]}
+                   "figures": fixed.get(g["anchor"], figures.get(g["id"], [])), "review_state": g["review_state"]}
 
 
 def summary_rows(engine: Engine) -> list[dict[str, Any]]:

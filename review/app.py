@@ -189,7 +189,10 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             except Exception:  # a PDF that cannot be rendered still leaves the text span
                 path = None
         page_break = any("page break" in r for r in goal["confidence_reasons"] or [])
-        return page(request, "goal.html", user, shown_page=shown, lines_found=found, mark_top=mark_top, g=goal,
+        figures = overlay.figures_text(goal["figures"])
+        parser_figures = overlay.figures_text(goal["parser"]["figures"]) if goal.get("parser") else figures
+        return page(request, "goal.html", user, figures=figures, parser_figures=parser_figures, shown_page=shown,
+                    lines_found=found, mark_top=mark_top, g=goal,
                     page_break=page_break,
                     doc=doc,
                     is_pdf=bool(path and path.suffix.lower() == ".pdf"),
@@ -265,6 +268,11 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             for field in overlay.GOAL_FIELDS:
                 if field in form:
                     overlay.set_field(session, user.user, "goal", anchor, field, form[field], form.get("reason"))
+            # figures re-read from unchanged text could lose context (a comparison word), so only a changed text
+            current = overlay.effective_goal(session, anchor)
+            if "figures" in form and current is not None and current["source"] == "parser" and \
+                    form["figures"].replace("\r\n", "\n").strip() != overlay.figures_text(current["figures"]).strip():
+                overlay.set_field(session, user.user, "goal", anchor, "figures", form["figures"], form.get("reason"))
         commit(run)
         return back(form, anchor)
 

@@ -6,6 +6,7 @@ parser against what reviewers accepted, not against what the last parser happene
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,8 @@ def diff(engine: Engine) -> list[dict[str, Any]]:
                             "reviewed": "rejected", "what": f"parser finds a {c.target} reviewers rejected"})
                 continue
             now_value = overlay.as_text(getattr(row, c.field, None)) if row is not None else None
+            if c.field == "figures" and row is not None:
+                now_value = json.dumps(overlay.parser_figures(session, row.id), ensure_ascii=False)
             if now_value != c.new_value:
                 out.append({"document": doc, "anchor": c.anchor, "field": c.field, "parser": now_value,
                             "reviewed": c.new_value, "what": f"{c.target} {c.field} differs"})

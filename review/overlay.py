@@ -23,6 +23,7 @@ from models.schema import (
     CorrectionRow,
     DocumentPathRow,
     DocumentRow,
+    FigureRow,
     GoalRow,
     ReviewAuditRow,
     ReviewGoalRow,
@@ -32,6 +33,8 @@ GOAL_FIELDS = ["text", "title", "theme", "goal_id", "plan", "plan_year", "kind",
                "verdict_text", "expectation"]
 ITEM_FIELDS = ["number", "title", "case_number", "decision"]
 FLAGS = {"goal": ["not_goal", "confirmed"], "item": ["false_item", "confirmed"]}
+FIGURE_KEYS = ("role", "raw", "value", "unit", "scale", "comparison", "period")
+ROLES = ("target", "observed")
 VERDICTS = [v.value for v in Verdict]
 
 
@@ -51,10 +54,10 @@ def as_text(value: Any) -> str | None:
 
 def check_value(target: str, field: str, value: str | None) -> str | None:
     """Normalise a submitted value: blanks are NULL, verdicts closed, plan years integers."""
-    allowed = (GOAL_FIELDS if target == "goal" else ITEM_FIELDS) + FLAGS[target]
+    allowed = (GOAL_FIELDS + ["figures"] if target == "goal" else ITEM_FIELDS) + FLAGS[target]
     if field not in allowed:
         raise ReviewError(f"{target} has no field {field!r}; use one of {', '.join(allowed)}")
-    value = value.strip() if isinstance(value, str) else value
+    value = value.replace("\r\n", "\n").strip() if isinstance(value, str) else value  # browsers send CRLF
     if value == "":
         value = None
     if field == "verdict" and value not in VERDICTS:
@@ -62,9 +65,40 @@ def check_value(target: str, field: str, value: str | None) -> str | None:
     if field == "plan_year" and value is not None:
         if not value.isdigit() or not 1900 <= int(value) <= 2200:
             raise ReviewError(f"plan year {value!r} is not a year like 2024")
+    if field == "figures":
+        return json.dumps(parse_figures_text(value or ""), ensure_ascii=False)
     if field in ("text", "number") and value is None:
         raise ReviewError(f"{field} cannot be empty; mark the {target} as not a goal / false item instead")
     return value
+
+
+def parse_figures_text(text: str) -> list[dict[str, Any]]:
+    """One figure a line, `target: 80 %` or `observed: 67,7 % i 2023`, read by the parser's own figure reader."""
+    from parsers.extract.figures import find_figures
+
+    out: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        role, sep, rest = line.partition(":")
+        role = role.strip().lower()
+        if not sep or role not in ROLES:
+            raise ReviewError(f"figure line {line.strip()!r}: start it with target: or observed:")
+        found = find_figures(rest.strip(), role)
+        if not found:
+            raise ReviewError(f"figure line {line.strip()!r}: no number found")
+        out.extend({k: getattr(f, k) for k in FIGURE_KEYS} for f in found)
+    return out
+
+
+def figures_text(figures: list[dict[str, Any]]) -> str:
+    """The form's text for a list of figures: `role: raw period` one a line."""
+    return "\n".join(f"{f['role']}: {f['raw']}" + (f" {f['period']}" if f.get("period") else "") for f in figures)
+
+
+def parser_figures(session: Session, goal_row_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(select(FigureRow).where(FigureRow.goal_id == goal_row_id).order_by(FigureRow.seq))
+    return [{k: getattr(f, k) for k in FIGURE_KEYS} for f in rows]
 
 
 def _base_row(session: Session, target: str, anchor: str) -> GoalRow | AgendaItemRow | None:
@@ -105,6 +139,8 @@ def set_field(session: Session, user: str, target: str, anchor: str, field: str,
         raise ReviewError(f"no {target} with anchor {anchor} in the database; it may have been re-parsed away")
     current = active(session, anchor)
     parser_value = as_text(getattr(row, field, None)) if field not in FLAGS[target] else None
+    if field == "figures":
+        parser_value = json.dumps(parser_figures(session, row.id), ensure_ascii=False)
     shown = current[field].new_value if field in current else parser_value
     if field in FLAGS[target]:
         shown = "1" if field in current else None
@@ -148,6 +184,8 @@ def _set_added(session: Session, user: str, added: ReviewGoalRow, field: str, va
     """A reviewer's own goal is reviewer data: edit it in place (with the audit), 'not a goal' withdraws it."""
     if field == "confirmed":
         return False
+    if field == "figures":
+        raise ReviewError("a goal added by a reviewer carries no figures; put them in its statement")
     if field == "not_goal":
         if added.state == "withdrawn" or value is None:
             return False
@@ -192,7 +230,7 @@ def effective_goal(session: Session, anchor: str) -> dict[str, Any] | None:
     added = session.scalars(select(ReviewGoalRow).where(ReviewGoalRow.anchor == anchor)).first()
     if added is not None:
         out = {f: getattr(added, f) for f in GOAL_FIELDS}
-        out.update(anchor=anchor, document_sha256=added.document_sha256, page=added.page, start=added.start,
+        out.update(figures=[], anchor=anchor, document_sha256=added.document_sha256, page=added.page, start=added.start,
                    end=added.end, agenda_item=added.item_number, source="reviewer", not_goal=added.state != "active",
                    confirmed=False, corrected_fields=["text"], confidence=1.0, confidence_reasons=[],
                    layout="review")
@@ -211,6 +249,9 @@ def effective_goal(session: Session, anchor: str) -> dict[str, Any] | None:
                confirmed="confirmed" in current, corrected_fields=sorted(set(current) - {"confirmed"}),
                confidence=row.confidence, confidence_reasons=row.confidence_reasons, layout=row.layout,
                parser={f: getattr(row, f) for f in GOAL_FIELDS})
+    parsed = parser_figures(session, row.id)
+    out["figures"] = json.loads(current["figures"].new_value or "[]") if "figures" in current else parsed
+    out["parser"]["figures"] = parsed
     return out
 
 

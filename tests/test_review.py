@@ -4,6 +4,7 @@ strings are escaped, and a reviewed document exported as gold scores 1.0 against
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -311,3 +312,24 @@ def test_review_views_on_postgresql() -> None:
         with admin.connect() as c:
             c.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.dispose()
+
+
+def test_review_figures_corrected_and_unchanged_form_adds_nothing(db: str) -> None:
+    engine = make_engine(db)
+    g = goal(engine, "2.1", 2023)
+    client = TestClient(create_app(engine))
+    csrf = login(client, "anna")
+    page = client.get("/goal", params={"anchor": g.anchor}).text
+    shown = html.unescape(re.search(r'<textarea name="figures"[^>]*>([^<]*)</textarea>', page).group(1))  # type: ignore
+    r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "figures": shown.replace("\n", "\r\n"),
+                                        "text": g.text, "verdict": g.verdict}, follow_redirects=False)
+    assert r.status_code == 303 and counts(engine) == (0, 0)  # the form as shown changes nothing
+    r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "figures": "target: 75 %\nfoo: 3"})
+    assert r.status_code == 400 and "target: or observed:" in r.text and counts(engine) == (0, 0)
+    fixed = "target: 75 %\nobserved: 60,5 % i 2023"
+    client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "figures": fixed})
+    exported = [json.loads(line) for line in run("export", "goals", "--db", db).splitlines()]
+    mine = next(e for e in exported if e["goal_id"] == "2.1" and e["plan_year"] == 2023)
+    assert [(f["role"], f["value"], f["unit"]) for f in mine["figures"]] == [("target", 75.0, "percent"),
+                                                                          ("observed", 60.5, "percent")]
+    assert mine["review_state"] == "corrected"
