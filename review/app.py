@@ -238,9 +238,29 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             span = source.text_span(doc.text if doc else "", base.start if base else None,
                                     min(base.end, base.start + 1500) if base else None, 300)
             history = overlay.audit_rows(session, 200, anchor)
+            path = source.source_file(session, doc.sha256) if doc else None
         prev_a, next_a, pos = neighbours(rows, anchor)
-        return page(request, "item.html", user, it=row, span=span, prev=prev_a, next=next_a, pos=pos,
+        is_pdf = bool(path and path.suffix.lower() == ".pdf")
+        return page(request, "item.html", user, is_pdf=is_pdf, it=row, span=span, prev=prev_a, next=next_a, pos=pos,
                     total=len(rows), qs=urlencode(f.query()), history=history)
+
+    @app.get("/item.png")
+    def item_image(request: Request, anchor: str) -> Response:
+        """The item's first page with its heading marked (the parser's number and title as printed)."""
+        if who(request) is None:
+            raise Refused(401, "log in first")
+        with Session(engine) as session:
+            item = session.scalars(select(AgendaItemRow).where(AgendaItemRow.anchor == anchor)).first()
+            doc = session.get(DocumentRow, item.document_id) if item else None
+            path = source.source_file(session, doc.sha256) if doc else None
+        if item is None or path is None:
+            raise Refused(404, "the source PDF of this item is not at its recorded path")
+        try:
+            image = source.page_png(str(path), item.page_start, f"{item.number} {item.title}", "")
+        except ValueError as exc:
+            raise Refused(404, str(exc)) from exc
+        return Response(image.png, media_type="image/png", headers={"Cache-Control": "private, max-age=60",
+                                                                    "X-Page": str(image.page)})
 
     @app.get("/log", response_class=HTMLResponse)
     def log_page(request: Request) -> Response:

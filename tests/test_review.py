@@ -333,3 +333,15 @@ def test_review_figures_corrected_and_unchanged_form_adds_nothing(db: str) -> No
     assert [(f["role"], f["value"], f["unit"]) for f in mine["figures"]] == [("target", 75.0, "percent"),
                                                                           ("observed", 60.5, "percent")]
     assert mine["review_state"] == "corrected"
+
+
+def test_review_item_page_shows_its_pdf_page(db: str) -> None:
+    engine = make_engine(db)
+    client = TestClient(create_app(engine))
+    login(client, "anna")
+    with engine.connect() as c:
+        anchor = c.execute(text("SELECT anchor FROM agenda_items ORDER BY seq")).scalars().first()
+    page = client.get("/item", params={"anchor": anchor})
+    assert page.status_code == 200 and 'src="/item.png?' in page.text
+    image = client.get("/item.png", params={"anchor": anchor})
+    assert image.status_code == 200 and image.content[:4] == b"\x89PNG"
