@@ -180,7 +180,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
                         and r["state"] != "rejected"]
             path = source.source_file(session, goal["document_sha256"])
             text = doc.text if doc else ""
-            span = source.text_span(text, *source.narrow(text, goal["start"], goal["end"], goal["text"] or ""))
+            span = source.text_span(text, *source.narrow(text, goal["start"], goal["end"], _located_by(goal)[0]))
         prev_a, next_a, pos = neighbours(rows, anchor)
         shown, found, mark_top = goal["page"], False, None
         if path is not None and path.suffix.lower() == ".pdf" and goal["page"]:
