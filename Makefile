@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo clean debs
+.PHONY: run test lint demo clean debs browser
 
 # Debian packages the OCR path needs (the OCR test skips without them) and the fonts the layout-variation
 # PDFs are written in (those tests skip without them). Installed only when missing and when we may
@@ -14,7 +14,7 @@ DEBS := ocrmypdf tesseract-ocr-dan fonts-dejavu-core
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,review]"
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -27,7 +27,15 @@ debs:
 		|| echo "note: could not install $(DEBS); the OCR and PDF layout-variant tests will skip"; \
 	else echo "note: $(DEBS) not installed; the OCR and PDF layout-variant tests will skip"; fi
 
-test: $(STAMP) debs
+# Debian's Chromium for the review app's browser tests (Playwright drives it; no `playwright install`).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+		|| echo "note: could not install chromium; the review browser test will skip"; \
+	else echo "note: chromium not installed; the review browser test will skip"; fi
+
+test: $(STAMP) debs browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -31,6 +31,8 @@ export_app = typer.Typer(help="Export items or goals as JSON Lines or CSV.", no_
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True, rich_markup_mode="markdown")
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
+review_app = typer.Typer(help="QA review: the web app for reviewers, accounts, the audit log, gold export.")
+app.add_typer(review_app, name="review")
 console = Console(stderr=True)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL; default $MAALSPOR_DB, else the "
@@ -142,6 +144,7 @@ def ingest(
         summary = pipeline.ingest_paths(engine, inputs, force=force, on_file=on_file, max_bytes=max_mb << 20,
                                         retry=retry_failed, ocr=ocr, timeout=timeout or None)
     _print_summary(engine, summary, verbose)
+    _follow_corrections(engine)
     raise typer.Exit(summary.exit_code)
 
 
@@ -189,6 +192,25 @@ def _check_output(output: Path | None) -> None:
         _usage_error(f"-o {output}: is a folder; give a file name, e.g. -o {output / 'export.jsonl'}")
     if not output.parent.is_dir():
         _usage_error(f"-o {output}: the folder {output.parent} does not exist; create it or choose another")
+
+
+def _follow_corrections(engine) -> None:  # type: ignore[no-untyped-def]
+    """Reviewers' corrections after a re-import: moved into changed files where their goal is found, else listed."""
+    from sqlalchemy.orm import Session
+
+    from review.overlay import has_corrections, orphans, reanchor
+
+    with Session(engine) as session, session.begin():
+        if not has_corrections(session):
+            return
+        moved = reanchor(session)
+        lost = orphans(session)
+    if moved:
+        _say(f"{len(moved)} review correction{'s' if len(moved) != 1 else ''} followed their goal or item into a "
+             "changed file")
+    if lost:
+        _say(f"{len(lost)} review correction{'s' if len(lost) != 1 else ''} no longer resolve (kept): "
+             "`maalspor review orphans` lists them", "yellow")
 
 
 @export_app.command("items")
@@ -339,6 +361,85 @@ def _engine_unmigrated(db: str | None):  # type: ignore[no-untyped-def]
         return make_engine(db, migrate=False)
     except Exception as exc:
         _usage_error(f"cannot open the database {display_url(db)}: {scrub(one_line(exc), db)}")
+
+
+@review_app.callback(invoke_without_command=True)
+def review(
+    ctx: typer.Context,
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to bind; other hosts than localhost expose the app.")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the review web app (queue, side-by-side source, corrections) on http://HOST:PORT.
+
+    Example: maalspor review add-user anna --role reviewer < pw.txt && maalspor review --port 8000
+    """
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is not None:
+        return
+    _review().serve(_engine(db), host, port, _say)
+
+
+def _review():  # type: ignore[no-untyped-def]
+    """The review commands, or one line saying how to install what they need."""
+    try:
+        from review import commands
+    except ImportError as exc:
+        _say(f"maalspor review needs the review extra ({exc.name} is missing): pip install -e '.[review]'", "red")
+        raise typer.Exit(2) from exc
+    return commands
+
+
+def _review_db(ctx: typer.Context, db: str | None) -> str | None:
+    """`maalspor review --db X add-user …` and `maalspor review add-user … --db X` both work."""
+    return db or (ctx.obj or {}).get("db")
+
+
+@review_app.command("add-user")
+def review_add_user(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="reviewer (may correct) or analyst (reads only).")] = "reviewer",
+    db: DbOption = None,
+) -> None:
+    """Create an account (or set a new password); the password is read from standard input."""
+    raise typer.Exit(_review().add_user(_engine(_review_db(ctx, db)), name, role, _say))
+
+
+@review_app.command("log")
+def review_log(
+    ctx: typer.Context,
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=0, help="Newest N entries (0: all).")] = 0,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, jsonl or csv.")] = "text",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
+) -> None:
+    """The audit log: who changed what, when, old and new value, reason (newest first)."""
+    raise typer.Exit(_review().print_log(_engine(_review_db(ctx, db)), limit, fmt, output, _say))
+
+
+@review_app.command("orphans")
+def review_orphans(ctx: typer.Context, db: DbOption = None) -> None:
+    """Corrections whose goal or item no longer resolves after a re-import; kept until withdrawn."""
+    raise typer.Exit(_review().print_orphans(_engine(_review_db(ctx, db))))
+
+
+@review_app.command("export-gold")
+def review_export_gold(
+    ctx: typer.Context,
+    document: Annotated[str, typer.Argument(help="File name, stem or sha256 prefix of a stored document.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Gold file to write, e.g. x.gold.json.")],
+    db: DbOption = None,
+) -> None:
+    """Write a reviewed document in the scorer's gold format (effective values: what reviewers accepted)."""
+    raise typer.Exit(_review().write_gold(_engine(_review_db(ctx, db)), document, output, _say))
+
+
+@review_app.command("diff")
+def review_diff(ctx: typer.Context, db: DbOption = None) -> None:
+    """Where the current parser disagrees with what reviewers accepted; exit 1 when it does anywhere."""
+    raise typer.Exit(_review().print_diff(_engine(_review_db(ctx, db))))
 
 
 def main() -> None:

@@ -157,3 +157,82 @@ class FileOutcomeRow(Base):
 
 
 Index("ix_goals_series", GoalRow.goal_id, GoalRow.plan_year)
+
+
+class ReviewUserRow(Base):
+    """A reviewer (may correct) or analyst (reads only); the password is an argon2 hash."""
+
+    __tablename__ = "review_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CorrectionRow(Base):
+    """One reviewer's value for one field of a goal or item, keyed by its anchor, never by row id.
+
+    Parser rows are deleted and re-inserted on every re-ingest; the anchor is what survives.
+    `state` is active or withdrawn; whether the anchor still resolves is computed on read.
+    """
+
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target: Mapped[str] = mapped_column(String(8))
+    anchor: Mapped[str] = mapped_column(String(160), index=True)
+    document_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # the file name at the time, so a correction can follow its goal into a changed file of that name
+    document_name: Mapped[str | None] = mapped_column(String(512))
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReviewGoalRow(Base):
+    """A goal the parser missed, added by a reviewer from a span of the document."""
+
+    __tablename__ = "review_goals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    anchor: Mapped[str] = mapped_column(String(160), unique=True)
+    document_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    document_name: Mapped[str | None] = mapped_column(String(512))
+    item_number: Mapped[str | None] = mapped_column(String(16))
+    seq: Mapped[int] = mapped_column(Integer)
+    plan: Mapped[str | None] = mapped_column(String(256))
+    plan_year: Mapped[int | None] = mapped_column(Integer)
+    goal_id: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str | None] = mapped_column(String(32))
+    theme: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    status_text: Mapped[str | None] = mapped_column(Text)
+    verdict: Mapped[str] = mapped_column(String(24))
+    verdict_text: Mapped[str | None] = mapped_column(Text)
+    expectation: Mapped[str | None] = mapped_column(String(24))
+    page: Mapped[int | None] = mapped_column(Integer)
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReviewAuditRow(Base):
+    """Append-only: who changed what, when, from which value to which, and why."""
+
+    __tablename__ = "review_audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    user_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(8))
+    anchor: Mapped[str] = mapped_column(String(160), index=True)
+    field: Mapped[str | None] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
