@@ -32,6 +32,13 @@ DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL (defa
 class Format(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
+    parquet = "parquet"
+
+
+class SqlFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
 
 
 def _engine(db: str | None):  # type: ignore[no-untyped-def]
@@ -151,12 +158,195 @@ def export_goals(
 
 
 def _write(rows, fmt: Format, output: Path | None, fields: list[str]) -> None:  # type: ignore[no-untyped-def]
+    if fmt is Format.parquet:
+        if output is None:
+            raise typer.BadParameter("parquet is binary: give a file with -o FILE.parquet", param_hint="--format")
+        n = queries.write_parquet(rows, output, fields)
+        console.print(f"wrote {n} rows to {output}")
+        return
     if output is None:
         queries.write_rows(rows, fmt.value, sys.stdout, fields)
         return
     with output.open("w", encoding="utf-8", newline="") as fh:
         n = queries.write_rows(rows, fmt.value, fh, fields)
     console.print(f"wrote {n} rows to {output}")
+
+
+@export_app.command("links")
+def export_links(
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.jsonl,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Links between goals: from/to document, plan year and goal id, score, state, method, reasons, series."""
+    from ingest import history
+
+    engine = _engine(db)
+    _write(history.link_rows(engine), fmt, output, history.LINK_FIELDS)
+
+
+@export_app.command("history")
+def export_history(
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.jsonl,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
+    search: Annotated[str | None, typer.Option(help="Only series with a goal whose title, statement or id "
+                                               "holds this.")] = None,
+    municipality: Annotated[str | None, typer.Option(help="e.g. Norddjurs")] = None,
+    db: DbOption = None,
+) -> None:
+    """Every goal with its series id, follow-up date, verdict and target/observed figure (the goal_history view)."""
+    from ingest import history
+
+    engine = _engine(db)
+    _write(history.history_rows(engine, search, municipality), fmt, output, history.HISTORY_FIELDS)
+
+
+@app.command()
+def link(
+    municipality: Annotated[str | None, typer.Option(help="Only this municipality.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Link goals across plans and follow-ups for the whole archive (ingest links each new document itself).
+
+    Re-running changes nothing; links a reviewer confirmed or rejected are kept as they are.
+
+    Example: maalspor link --municipality Norddjurs
+    """
+    from sqlalchemy.orm import Session
+
+    from models.links import link_archive
+
+    engine = _engine(db)
+    with Session(engine) as session, session.begin():
+        counts = link_archive(session, municipality)
+    _say(f"{counts['goals']} goals in {counts['municipalities']} municipalities: {counts['added']} links added, "
+         f"{counts['links']} links stored")
+
+
+@app.command()
+def history(
+    search: Annotated[str, typer.Argument(help="Text in a goal's title, statement or id, e.g. samtaler.")],
+    municipality: Annotated[str | None, typer.Option(help="e.g. Norddjurs")] = None,
+    db: DbOption = None,
+) -> None:
+    """A goal's series as a timeline: plan year, follow-up, goal id as numbered then, verdict, target vs observed.
+
+    Example: maalspor history "gymnasial" --municipality Norddjurs
+    """
+    from ingest import history as hist
+
+    engine = _engine(db)
+    series = hist.series_of(hist.history_rows(engine, search, municipality))
+    out = Console()
+    if not series:
+        out.print(f"no goal matches {search!r}", markup=False)
+        raise typer.Exit(1)
+    for sid, points in series.items():
+        head = points[-1]
+        table = Table(title=f"{head['municipality']}: {(head['title'] or head['statement'])[:90]}",
+                      caption=f"series {sid}", title_justify="left")
+        for col in ("plan year", "follow-up", "goal", "verdict", "target", "observed", "document"):
+            table.add_column(col)
+        for p in points:
+            table.add_row(str(p["plan_year"] or ""), p["follow_up_date"] or "", p["goal_id"] or "", p["verdict"],
+                          hist.figure_text(p["target_value"], p["target_unit"], p["target_raw"]),
+                          hist.figure_text(p["observed_value"], p["observed_unit"], p["observed_raw"]),
+                          p["document"] or "")
+        out.print(table)
+    out.print(f"{len(series)} series")
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="One SELECT (or WITH …, EXPLAIN, read-only PRAGMA).")],
+    fmt: Annotated[SqlFormat, typer.Option("--format", "-f")] = SqlFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Run a read-only query; anything that would change the database is refused and changes nothing.
+
+    Example: maalspor sql "SELECT plan_year, goal_id, verdict FROM goal_history WHERE municipality = 'Norddjurs'"
+    """
+    import csv
+    import json
+
+    from ingest.sql import QueryError, Refused, run_query
+
+    try:
+        result = run_query(query, db)
+    except (Refused, QueryError) as exc:
+        _say(str(exc), "red")
+        raise typer.Exit(2) from None
+    if fmt is SqlFormat.json:
+        print(json.dumps([dict(zip(result.columns, r, strict=True)) for r in result.rows], ensure_ascii=False,
+                         indent=1, default=str))
+    elif fmt is SqlFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+    else:
+        table = Table()
+        for col in result.columns:
+            table.add_column(col)
+        for r in result.rows:
+            table.add_row(*("" if v is None else str(v) for v in r))
+        Console().print(table)
+        _say(f"{len(result.rows)} rows")
+
+
+@app.command()
+def chart(
+    search: Annotated[str | None, typer.Argument(help="Text in a goal's title, statement or id.")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Image file: .png or .svg.")] = Path("chart.png"),
+    municipality: Annotated[str | None, typer.Option(help="e.g. Norddjurs")] = None,
+    overview: Annotated[bool, typer.Option("--overview", help="Verdict shares per plan year per "
+                                           "municipality instead of one series.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Draw a series' observed figure against its target over time (or --overview of verdicts) to PNG or SVG.
+
+    Example: maalspor chart "gymnasial" --municipality Norddjurs -o gymnasial.png
+    """
+    from ingest import charts
+
+    if output.suffix.lower() not in (".png", ".svg"):
+        raise typer.BadParameter("the image must end in .png or .svg", param_hint="-o")
+    if not overview and not search:
+        raise typer.BadParameter("give a search text, or --overview", param_hint="SEARCH")
+    engine = _engine(db)
+    try:
+        points = charts.draw_overview(engine, output, municipality) if overview \
+            else charts.draw_series(engine, search or "", output, municipality)
+    except charts.NothingToDraw as exc:
+        _say(str(exc), "red")
+        raise typer.Exit(1) from None
+    _say(f"wrote {output} ({points} points)")
+
+
+@app.command("serve-datasette")
+def serve_datasette(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+) -> None:
+    """Browse the SQLite database in Datasette with the project's metadata (needs the `datasette` extra).
+
+    Example: pip install 'maalspor[datasette]' && maalspor serve-datasette
+    """
+    import shutil
+    import subprocess
+
+    from sqlalchemy.engine import make_url
+
+    from ingest.datasette import metadata_path
+
+    url = make_url(database_url(db))
+    if not url.drivername.startswith("sqlite") or not url.database:
+        raise typer.BadParameter("Datasette reads SQLite files only; pass --db sqlite:///…", param_hint="--db")
+    exe = shutil.which("datasette")
+    if exe is None:
+        _say("datasette is not installed: pip install 'maalspor[datasette]' (or pip install datasette)", "red")
+        raise typer.Exit(2)
+    raise typer.Exit(subprocess.call([exe, "serve", "--immutable", url.database, "--metadata", str(metadata_path()),
+                                      "--port", str(port)]))
 
 
 @app.command()

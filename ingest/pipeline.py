@@ -38,6 +38,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ingest import ocr as ocr_tool
+from models.links import link_document
 from models.records import ParsedDocument, RawDocument
 from models.schema import DocumentPathRow, DocumentRow, FileOutcomeRow
 from models.store import attach_path, record_outcome, store_parsed
@@ -301,7 +302,9 @@ def _store(session: Session, parsed: ParsedDocument, key: str, name: str, sha: s
             record_outcome(session, key, sha, size, "ok", "")
             return FileResult(key, "unchanged", f"{key}: stored meanwhile by another ingest run", sha,
                               current.pages)
-        store_parsed(session, parsed, sha, size, key, name, PARSER_VERSION)
+        row = store_parsed(session, parsed, sha, size, key, name, PARSER_VERSION)
+        session.flush()
+        link_document(session, row.id)  # in the same transaction: a document never lands without its links
         record_outcome(session, key, sha, size, "ok", note)
     return FileResult(key, "ok", note, sha, parsed.document.page_count, len(parsed.items), len(parsed.goals))
 
