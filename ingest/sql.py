@@ -25,6 +25,7 @@ QUERY_STARTS = ("select", "with", "values", "explain", "pragma")
 READ_PRAGMAS = {"table_info", "table_xinfo", "index_list", "index_info", "foreign_key_list", "database_list",
                 "table_list", "compile_options", "user_version", "schema_version", "page_count", "page_size",
                 "encoding", "collation_list", "function_list", "pragma_list", "freelist_count"}
+SETTABLE_PRAGMAS = {"user_version", "schema_version", "page_size", "encoding"}
 WRITE_ACTIONS = {
     sqlite3.SQLITE_INSERT: "INSERT", sqlite3.SQLITE_UPDATE: "UPDATE", sqlite3.SQLITE_DELETE: "DELETE",
     sqlite3.SQLITE_ATTACH: "ATTACH", sqlite3.SQLITE_DETACH: "DETACH", sqlite3.SQLITE_CREATE_TABLE: "CREATE TABLE",
@@ -79,8 +80,11 @@ def check_statement(sql: str) -> str:
 def _authorizer(action: int, arg1: str | None, arg2: str | None, _db: str | None, _trigger: str | None) -> int:
     if action in WRITE_ACTIONS:
         return sqlite3.SQLITE_DENY
-    if action == sqlite3.SQLITE_PRAGMA and ((arg1 or "").lower() not in READ_PRAGMAS or arg2 is not None):
-        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA:
+        name = (arg1 or "").lower()
+        # table_info(x) passes x as its argument; these settable ones must have none
+        if name not in READ_PRAGMAS or (arg2 is not None and name in SETTABLE_PRAGMAS):
+            return sqlite3.SQLITE_DENY
     return sqlite3.SQLITE_OK
 
 
