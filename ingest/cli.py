@@ -333,10 +333,11 @@ def serve_datasette(
     """
     import shutil
     import subprocess
+    import tempfile
 
     from sqlalchemy.engine import make_url
 
-    from ingest.datasette import metadata_path
+    from ingest.datasette import write_metadata
 
     url = make_url(database_url(db))
     if not url.drivername.startswith("sqlite") or not url.database:
@@ -345,8 +346,15 @@ def serve_datasette(
     if exe is None:
         _say("datasette is not installed: pip install 'maalspor[datasette]' (or pip install datasette)", "red")
         raise typer.Exit(2)
-    raise typer.Exit(subprocess.call([exe, "serve", "--immutable", url.database, "--metadata", str(metadata_path()),
-                                      "--port", str(port)]))
+    database = Path(url.database)
+    if not database.is_file():
+        _say(f"no database at {database}: run `maalspor ingest` first, or pass --db", "red")
+        raise typer.Exit(2)
+    with tempfile.TemporaryDirectory(prefix="maalspor-datasette-") as tmp:
+        meta = write_metadata(database, Path(tmp) / "metadata.json")
+        code = subprocess.call([exe, "serve", "--immutable", str(database), "--metadata", str(meta),
+                                "--port", str(port)])
+    raise typer.Exit(code)
 
 
 @app.command()
