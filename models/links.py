@@ -55,6 +55,7 @@ class GoalPoint:
     anchor: str
     document_id: int
     municipality: str
+    plan_family: str
     date: str
     plan_year: int
     goal_id: str | None
@@ -81,6 +82,21 @@ class Candidate:
 def municipality_key(name: str | None) -> str:
     """`Norddjurs Kommune`, `norddjurs` and `Norddjurs` are one municipality."""
     return re.sub(r"\s+kommunes?$", "", (name or "").strip(), flags=re.I).casefold()
+
+
+def plan_family(plan: str | None) -> str:
+    """`Beskæftigelsesplan 2024` and `Beskæftigelsesplan 2023` are one family; '' when unknown."""
+    return " ".join(re.sub(r"[\d–-]+", " ", (plan or "").casefold()).split())
+
+
+def same_family(a: GoalPoint, b: GoalPoint) -> bool:
+    """Goals of an employment plan never link to goals of a health plan with the same numbers.
+
+    An unknown family (no plan name printed) is compatible with any.
+    """
+    if not a.plan_family or not b.plan_family:
+        return True
+    return fuzz.ratio(a.plan_family, b.plan_family) >= settings()["same_family_ratio"]
 
 
 def _words(text: str | None) -> str:
@@ -166,7 +182,7 @@ def load_points(session: Session, municipality: str | None = None) -> list[GoalP
     """Every goal with a municipality and a plan year (the two things a series needs)."""
     rows = session.execute(
         select(GoalRow.id, GoalRow.anchor, GoalRow.document_id, MeetingRow.municipality, MeetingRow.date,
-               GoalRow.plan_year, GoalRow.goal_id, GoalRow.theme, GoalRow.title, GoalRow.text)
+               GoalRow.plan, GoalRow.plan_year, GoalRow.goal_id, GoalRow.theme, GoalRow.title, GoalRow.text)
         .join(MeetingRow, MeetingRow.document_id == GoalRow.document_id)
         .where(GoalRow.plan_year.is_not(None), MeetingRow.municipality.is_not(None))
         .order_by(GoalRow.document_id, GoalRow.seq)).all()
@@ -183,7 +199,8 @@ def load_points(session: Session, municipality: str | None = None) -> list[GoalP
         if r.anchor in seen:  # one goal printed twice in one document is one point
             continue
         seen.add(r.anchor)
-        points.append(GoalPoint(r.anchor, r.document_id, municipality_key(r.municipality), r.date or "",
+        points.append(GoalPoint(r.anchor, r.document_id, municipality_key(r.municipality), plan_family(r.plan),
+                                r.date or "",
                                 r.plan_year, r.goal_id, r.theme, r.title, r.text, tuple(targets.get(r.id, []))))
     return points
 
@@ -238,15 +255,22 @@ def candidates(points: list[GoalPoint], new: set[str] | None = None) -> list[Can
             for db in docs[i + 1:]:
                 left = [p for p in group if p.document_id == da]
                 right = [p for p in group if p.document_id == db]
-                scored = [(*score(a, b), a, b) for a in left for b in right
-                          if (a.goal_id == b.goal_id) or not (a.goal_id and b.goal_id)]
-                for item in {**_best(scored, 3, cfg["same_plan_threshold"]),
-                             **_best(scored, 2, cfg["same_plan_threshold"])}.values():
-                    keep(item[0], item[1], item[2], item[3], "same_plan")
+                if new is not None and not any(p.anchor in new for p in left + right):
+                    continue
+                # numbered on both sides: the same number is the same goal unless the words disagree
+                # outright; unnumbered goals must read alike
+                numbered = [(*score(a, b), a, b) for a in left for b in right
+                            if a.goal_id and a.goal_id == b.goal_id and same_family(a, b)]
+                loose = [(*score(a, b), a, b) for a in left for b in right
+                         if not (a.goal_id and b.goal_id) and same_family(a, b)]
+                for scored, threshold in ((numbered, cfg["same_plan_same_id_threshold"]),
+                                          (loose, cfg["same_plan_threshold"])):
+                    for item in {**_best(scored, 3, threshold), **_best(scored, 2, threshold)}.values():
+                        keep(item[0], item[1], item[2], item[3], "same_plan")
     for y1, y2 in zip(years, years[1:], strict=False):
         if y1 not in touched and y2 not in touched:
             continue
-        scored = [(*score(a, b), a, b) for a in by_year[y1] for b in by_year[y2]]
+        scored = [(*score(a, b), a, b) for a in by_year[y1] for b in by_year[y2] if same_family(a, b)]
         for item in [*_best(scored, 3, cfg["threshold"]).values(), *_best(scored, 2, cfg["threshold"]).values()]:
             keep(item[0], item[1], item[2], item[3], "next_plan")
     return sorted(out.values(), key=lambda c: (c.from_anchor, c.to_anchor))
