@@ -372,8 +372,22 @@ def link_document(session: Session, document_id: int) -> int:
     if not new:
         return 0
     added = store_candidates(session, candidates(points, new), new)
+    _drop_stale_proposals(session, municipality_key(muni), {p.anchor for p in points})
     assign_series(session, points)
     return added
+
+
+def _drop_stale_proposals(session: Session, municipality: str, alive: set[str]) -> None:
+    """Machine proposals whose goal is gone (its document was replaced by a new version) go too.
+
+    Confirmed, rejected and manual links stay: a reviewer's decision comes back into force if
+    the document does.
+    """
+    for row in session.scalars(select(GoalLinkRow).where(GoalLinkRow.municipality == municipality,
+                                                         GoalLinkRow.state == "proposed")):
+        if row.from_anchor not in alive or row.to_anchor not in alive:
+            session.delete(row)
+    session.flush()
 
 
 def link_archive(session: Session, municipality: str | None = None) -> dict[str, int]:
