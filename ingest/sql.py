@@ -111,8 +111,8 @@ def _run_sqlite(path: str, sql: str) -> Result:
 
 
 def _run_server(url: str, sql: str) -> Result:
+    """The query on the driver's own cursor, without parameters, so a `%` in LIKE '%x%' stays a `%`."""
     from sqlalchemy import create_engine
-    from sqlalchemy.exc import DBAPIError
 
     engine = create_engine(url)
     try:
@@ -120,14 +120,18 @@ def _run_server(url: str, sql: str) -> Result:
             trans = conn.begin()
             try:
                 conn.execute(text("SET TRANSACTION READ ONLY"))
-                res = conn.exec_driver_sql(sql)
-                columns = list(res.keys()) if res.returns_rows else []
-                rows = [tuple(r) for r in res] if res.returns_rows else []
-            except DBAPIError as exc:
-                msg = str(exc.orig)
-                if "read-only" in msg or "read only" in msg:
-                    raise _refusal("write to it") from exc
-                raise QueryError(f"the query failed: {msg.splitlines()[0] if msg else exc}") from exc
+                cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    cur.execute(sql)
+                    columns = [d[0] for d in cur.description] if cur.description else []
+                    rows = [tuple(r) for r in cur.fetchall()] if cur.description else []
+                except engine.dialect.dbapi.Error as exc:  # type: ignore[union-attr]
+                    msg = str(exc)
+                    if "read-only" in msg or "read only" in msg:
+                        raise _refusal("write to it") from exc
+                    raise QueryError(f"the query failed: {msg.splitlines()[0] if msg else exc}") from exc
+                finally:
+                    cur.close()
             finally:
                 trans.rollback()
     finally:

@@ -172,3 +172,23 @@ def test_a_rejected_link_stays_rejected_and_splits_the_series(corpus_db: Path, t
     series = {(r["plan_year"], r["goal_id"]): r["series"] for r in rows(
         url, "SELECT plan_year, goal_id, series FROM goal_history WHERE municipality = 'Norddjurs'")}
     assert series[(2023, "5.6")] == series[(2024, "6.6")] != series[(2024, "6.7")]
+
+
+def test_a_changed_document_leaves_no_stale_proposals_and_keeps_its_series(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    table = tmp_path / "table.txt"
+    original = corpus_path("text", DOCS[1]).read_text(encoding="utf-8")
+    table.write_text(original, encoding="utf-8")
+    engine = make_engine(url)
+    assert pipeline.ingest_paths(engine, [corpus_path("text", DOCS[0]), table]).exit_code == 0
+    series = {(r["plan_year"], r["goal_id"]): r["series"] for r in rows(
+        url, "SELECT plan_year, goal_id, series FROM goal_history WHERE document = 'table.txt'")}
+    table.write_text(original.replace("Målet er nået.", "Målet er nået i 2023.", 1), encoding="utf-8")
+    assert pipeline.ingest_paths(engine, [table]).exit_code == 0
+    engine.dispose()
+    anchors = {r["anchor"] for r in rows(url, "SELECT anchor FROM goals")}
+    links = rows(url, "SELECT from_anchor, to_anchor FROM goal_links")
+    assert links and all(r["from_anchor"] in anchors and r["to_anchor"] in anchors for r in links)
+    after = {(r["plan_year"], r["goal_id"]): r["series"] for r in rows(
+        url, "SELECT plan_year, goal_id, series FROM goal_history WHERE document = 'table.txt'")}
+    assert after == series and len(after) == 47

@@ -69,7 +69,8 @@ def upgrade() -> None:
         CREATE VIEW verdict_summary AS
         SELECT c.municipality, c.body, c.plan_year, c.follow_up_date, c.document, c.goals,
                {", ".join(f"c.{v}" for v in VERDICTS)},
-               ds.counts AS declared, ds.extracted AS declared_extracted, ds.mismatch AS mismatch
+               ds.counts AS declared, ds.extracted AS declared_extracted,
+               CASE WHEN ds.id IS NULL THEN NULL WHEN ds.mismatch THEN 1 ELSE 0 END AS mismatch
         FROM (
           SELECT g.document_id, vg.municipality, vg.body, vg.plan_year, vg.meeting_date AS follow_up_date,
                  vg.document, COUNT(*) AS goals,
