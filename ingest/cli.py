@@ -223,6 +223,42 @@ def link(
          f"{counts['links']} links stored")
 
 
+class LinkState(StrEnum):
+    confirmed = "confirmed"
+    rejected = "rejected"
+    proposed = "proposed"
+
+
+@app.command("link-set")
+def link_set(
+    from_anchor: Annotated[str, typer.Argument(help="Anchor of the earlier goal (see `export links`).")],
+    to_anchor: Annotated[str, typer.Argument(help="Anchor of the later goal.")],
+    state: Annotated[LinkState, typer.Argument(help="confirmed, rejected, or proposed again.")],
+    db: DbOption = None,
+) -> None:
+    """A reviewer's decision on a link, or a link the linker missed; series are recomputed.
+
+    Rejected links never join a series and are not proposed again; confirmed ones are never dropped.
+
+    Example: maalspor link-set 88a95ef411a554ca:goal:2023:1.2 88a95ef411a554ca:goal:2024:2.2 confirmed
+    """
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from models.links import set_state
+    from models.schema import GoalRow
+
+    engine = _engine(db)
+    with Session(engine) as session, session.begin():
+        for anchor in (from_anchor, to_anchor):
+            if not session.scalar(select(func.count()).select_from(GoalRow).where(GoalRow.anchor == anchor)):
+                _say(f"no goal with anchor {anchor}: copy anchors from `maalspor export links` or goal_history",
+                     "red")
+                raise typer.Exit(2)
+        row = set_state(session, from_anchor, to_anchor, state.value)
+        _say(f"link {from_anchor} → {to_anchor} is now {row.state} ({row.method}, score {row.score:g})")
+
+
 @app.command()
 def history(
     search: Annotated[str, typer.Argument(help="Text in a goal's title, statement or id, e.g. samtaler.")],

@@ -4,7 +4,6 @@ Skipped when Datasette (the `datasette` extra, also in `dev`) is not installed."
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,8 +22,6 @@ def test_canned_queries_and_facets_answer(tmp_path: Path) -> None:
     assert pipeline.ingest_paths(engine, [corpus_path("text", "norddjurs_beskaeftigelsesraad_2024-08-29.txt")]
                                  ).exit_code == 0
     engine.dispose()
-    for side in ("-wal", "-shm"):
-        shutil.rmtree(path.with_name(path.name + side), ignore_errors=True)
 
     async def get(url: str) -> tuple[int, object]:
         ds = app.Datasette([str(path)], metadata=metadata_for(path))

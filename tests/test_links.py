@@ -192,3 +192,23 @@ def test_a_changed_document_leaves_no_stale_proposals_and_keeps_its_series(tmp_p
     after = {(r["plan_year"], r["goal_id"]): r["series"] for r in rows(
         url, "SELECT plan_year, goal_id, series FROM goal_history WHERE document = 'table.txt'")}
     assert after == series and len(after) == 47
+
+
+def test_a_reviewer_adds_the_missed_link_from_the_command_line(corpus_db: Path, tmp_path: Path) -> None:
+    url = copy_db(corpus_db, tmp_path)
+    goals = {(r["document"], r["plan_year"], r["goal_id"]): r for r in rows(
+        url, "SELECT document, plan_year, goal_id, anchor, series FROM goal_history")}
+    a, b = goals[(DOCS[0], 2023, "1.2")], goals[(DOCS[0], 2024, "2.2")]
+    assert a["series"] != b["series"]  # the one gold link the linker misses
+    result = CliRunner().invoke(app, ["link-set", a["anchor"], b["anchor"], "confirmed", "--db", url])
+    assert result.exit_code == 0, result.output
+    assert "now confirmed (manual" in result.output
+    series = {(r["document"], r["plan_year"], r["goal_id"]): r["series"] for r in rows(
+        url, "SELECT document, plan_year, goal_id, series FROM goal_history")}
+    assert series[(DOCS[0], 2023, "1.2")] == series[(DOCS[0], 2024, "2.2")] == a["series"]
+    result = CliRunner().invoke(app, ["link", "--db", url])
+    assert result.exit_code == 0
+    assert rows(url, f"SELECT state FROM goal_links WHERE from_anchor = '{a['anchor']}' "
+                     f"AND to_anchor = '{b['anchor']}'") == [{"state": "confirmed"}]
+    result = CliRunner().invoke(app, ["link-set", "nope", b["anchor"], "rejected", "--db", url])
+    assert result.exit_code == 2 and "no goal with anchor nope" in result.output
