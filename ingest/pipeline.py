@@ -38,7 +38,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ingest import ocr as ocr_tool
-from models.links import link_document
+from models.links import link_document, link_unlinked
 from models.records import ParsedDocument, RawDocument
 from models.schema import DocumentPathRow, DocumentRow, FileOutcomeRow
 from models.store import attach_path, record_outcome, store_parsed
@@ -444,10 +444,17 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
             summary.results.append(result)
             if on_file:
                 on_file(path, result, len(files))
+        _with_db(engine, _link_unlinked)
     except DatabaseUnavailable as exc:
         summary.aborted = str(exc)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _link_unlinked(session: Session) -> None:
+    """Goals stored before linking existed (an upgraded archive) join their series on the next run."""
+    with session.begin():
+        link_unlinked(session)
 
 
 def failed_paths(engine: Engine) -> list[Path]:

@@ -426,3 +426,19 @@ def set_state(session: Session, from_anchor: str, to_anchor: str, state: str) ->
     assign_series(session, load_points(session, row.municipality))
     return row
 
+
+
+def link_unlinked(session: Session) -> list[str]:
+    """Link every municipality that has goals without a series (an archive from before linking
+    existed, upgraded in place); returns those municipalities. Writes nothing when there are none,
+    so a re-run over unchanged files stays a no-op."""
+    names = session.scalars(
+        select(MeetingRow.municipality).distinct()
+        .join(GoalRow, GoalRow.document_id == MeetingRow.document_id)
+        .outerjoin(GoalSeriesRow, GoalSeriesRow.anchor == GoalRow.anchor)
+        .where(GoalRow.plan_year.is_not(None), MeetingRow.municipality.is_not(None),
+               GoalSeriesRow.anchor.is_(None))).all()
+    keys = sorted({municipality_key(n) for n in names if n})
+    for key in keys:
+        link_archive(session, key)
+    return keys

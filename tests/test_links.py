@@ -212,3 +212,26 @@ def test_a_reviewer_adds_the_missed_link_from_the_command_line(corpus_db: Path, 
                      f"AND to_anchor = '{b['anchor']}'") == [{"state": "confirmed"}]
     result = CliRunner().invoke(app, ["link-set", "nope", b["anchor"], "rejected", "--db", url])
     assert result.exit_code == 2 and "no goal with anchor nope" in result.output
+
+
+def test_an_archive_from_before_linking_is_linked_by_the_next_ingest(corpus_db: Path, tmp_path: Path) -> None:
+    url = copy_db(corpus_db, tmp_path)
+    before = _snapshot(url)
+    engine = make_engine(url)
+    with engine.begin() as conn:  # as an archive upgraded from 0002 looks: tables there, empty
+        conn.execute(sa.text("DELETE FROM goal_links"))
+        conn.execute(sa.text("DELETE FROM goal_series"))
+    summary = pipeline.ingest_paths(engine, [corpus_path("text", DOCS[0])])
+    assert [r.outcome for r in summary.results] == ["unchanged"]
+    engine.dispose()
+    after = _snapshot(url)
+    assert after[0] == before[0]  # the same links …
+    # … and the same series (their ids are new: the archive had none to hand on)
+    assert _partition(after[1]) == _partition(before[1])
+
+
+def _partition(series: list[tuple[Any, ...]]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for anchor, sid in series:
+        groups.setdefault(sid, set()).add(anchor)
+    return {frozenset(g) for g in groups.values()}
