@@ -59,20 +59,25 @@ def series_figure(points: list[dict[str, Any]]) -> Any:
             zorder=1)
     for x, p, o, t in zip(xs, points, observed, target, strict=True):
         y = o if o is not None else t
-        if y is None:
+        style = {"s": 90, "zorder": 2, "color": VERDICT_COLOURS.get(p["verdict"], "#999999"),
+                 "marker": VERDICT_MARKERS.get(p["verdict"], "o"), "label": f"_{p['verdict']}"}
+        label = f"{p['goal_id'] or '–'}\n{p['verdict']}"
+        if y is None:  # no figure printed: the verdict still shows, along the bottom edge
+            ax.scatter([x], [0.06], transform=ax.get_xaxis_transform(), **style)
+            ax.annotate(label + "\n(no figure)", (x, 0.06), xycoords=ax.get_xaxis_transform(),
+                        textcoords="offset points", xytext=(0, 10), ha="center", fontsize=8)
             continue
-        ax.scatter([x], [y], s=90, zorder=2, color=VERDICT_COLOURS.get(p["verdict"], "#999999"),
-                   marker=VERDICT_MARKERS.get(p["verdict"], "o"), label=f"_{p['verdict']}")
-        ax.annotate(f"{p['goal_id'] or '–'}\n{p['verdict']}", (x, y), textcoords="offset points", xytext=(0, 10),
-                    ha="center", fontsize=8)
+        ax.scatter([x], [y], **style)
+        ax.annotate(label, (x, y), textcoords="offset points", xytext=(0, 10), ha="center", fontsize=8)
     ax.set_xticks(xs, [_when(p) for p in points], fontsize=8)
+    ax.set_xlim(-0.5, len(xs) - 0.5)
     unit = next((p["observed_unit"] or p["target_unit"] for p in points if p["observed_unit"] or p["target_unit"]),
                 None)
     ax.set_ylabel(unit or "value")
     last = points[-1]
     ax.set_title(f"{last['municipality']}: {(last['title'] or last['statement'])[:70]}", fontsize=10)
     ax.legend(loc="best", fontsize=8)
-    ax.margins(x=0.15, y=0.25)
+    ax.margins(y=0.25)
     fig.tight_layout()
     return fig
 

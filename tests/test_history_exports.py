@@ -136,3 +136,13 @@ def test_datasette_metadata_matches_the_schema(db: str, tmp_path: Path) -> None:
         result = run_query(query["sql"].replace(":search", "'gymnasial'"), db)
         assert result.columns, name
     assert run_query(database["queries"]["renumbered"]["sql"], db).rows
+
+
+def test_a_point_without_figures_still_shows_its_verdict(db: str) -> None:
+    engine = make_engine(db)
+    points = charts.pick_series(engine, "færre borgere på offentlig forsørgelse", "Norddjurs")
+    engine.dispose()
+    assert [(p["plan_year"], p["goal_id"], p["observed_value"]) for p in points] == [(2024, "1.1", None)]
+    ax = charts.series_figure(points).axes[0]
+    assert len(ax.collections) == 1
+    assert [t.get_text() for t in ax.texts] == ["1.1\ntoo_early\n(no figure)"]
