@@ -200,8 +200,8 @@ def load_points(session: Session, municipality: str | None = None) -> list[GoalP
             continue
         seen.add(r.anchor)
         points.append(GoalPoint(r.anchor, r.document_id, municipality_key(r.municipality), plan_family(r.plan),
-                                r.date or "",
-                                r.plan_year, r.goal_id, r.theme, r.title, r.text, tuple(targets.get(r.id, []))))
+                                r.date or "", r.plan_year, r.goal_id, r.theme, r.title, r.text,
+                                tuple(targets.get(r.id, []))))
     return points
 
 
@@ -232,6 +232,10 @@ def candidates(points: list[GoalPoint], new: set[str] | None = None) -> list[Can
     With `new` (anchors of a document just stored), only links touching those goals and only
     the plan-year pairs they take part in are computed.
     """
+    municipalities = sorted({p.municipality for p in points})
+    if len(municipalities) > 1:  # never across municipalities, whatever the caller hands in
+        return sorted((c for m in municipalities for c in candidates([p for p in points if p.municipality == m], new)),
+                      key=lambda c: (c.from_anchor, c.to_anchor))
     cfg = settings()
     by_year: dict[int, list[GoalPoint]] = {}
     for p in points:
@@ -267,12 +271,23 @@ def candidates(points: list[GoalPoint], new: set[str] | None = None) -> list[Can
                                           (loose, cfg["same_plan_threshold"])):
                     for item in {**_best(scored, 3, threshold), **_best(scored, 2, threshold)}.values():
                         keep(item[0], item[1], item[2], item[3], "same_plan")
-    for y1, y2 in zip(years, years[1:], strict=False):
-        if y1 not in touched and y2 not in touched:
-            continue
-        scored = [(*score(a, b), a, b) for a in by_year[y1] for b in by_year[y2] if same_family(a, b)]
-        for item in [*_best(scored, 3, cfg["threshold"]).values(), *_best(scored, 2, cfg["threshold"]).values()]:
-            keep(item[0], item[1], item[2], item[3], "next_plan")
+    # the next plan year is the next one of the same plan family: an employment plan 2024 goes on
+    # in employment plan 2025 even when a health plan 2025 sits in between (goals of no known family
+    # take part in every family)
+    families = sorted({p.plan_family for p in points if p.plan_family}) or [""]
+    for family in families:
+        members = [p for p in points if not family or p.plan_family in ("", family)]
+        family_years: dict[int, list[GoalPoint]] = {}
+        for p in members:
+            family_years.setdefault(p.plan_year, []).append(p)
+        ordered = sorted(family_years)
+        for y1, y2 in zip(ordered, ordered[1:], strict=False):
+            if y1 not in touched and y2 not in touched:
+                continue
+            scored = [(*score(a, b), a, b) for a in family_years[y1] for b in family_years[y2] if same_family(a, b)]
+            for item in [*_best(scored, 3, cfg["threshold"]).values(),
+                         *_best(scored, 2, cfg["threshold"]).values()]:
+                keep(item[0], item[1], item[2], item[3], "next_plan")
     return sorted(out.values(), key=lambda c: (c.from_anchor, c.to_anchor))
 
 
