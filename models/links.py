@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,12 @@ class GoalPoint:
     def order(self) -> tuple[int, str, str]:
         return (self.plan_year, self.date, self.anchor)
 
+    @property
+    def content(self) -> GoalPoint:
+        """The goal without where it was printed: reprints of one table score once."""
+        return GoalPoint("", 0, self.municipality, self.plan_family, "", 0, self.goal_id, self.theme, self.title,
+                         self.text, self.targets)
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -99,6 +105,7 @@ def same_family(a: GoalPoint, b: GoalPoint) -> bool:
     return fuzz.ratio(a.plan_family, b.plan_family) >= settings()["same_family_ratio"]
 
 
+@lru_cache(maxsize=65536)
 def _words(text: str | None) -> str:
     stop = set(map(str, settings()["stopwords"]))
     words = re.sub(r"[^\wæøå%]+", " ", (text or "").casefold()).split()
@@ -147,6 +154,11 @@ def _figure_similarity(a: GoalPoint, b: GoalPoint) -> tuple[float | None, str | 
 
 def score(a: GoalPoint, b: GoalPoint) -> tuple[float, tuple[str, ...]]:
     """How likely `b` carries on goal `a` (0-100), with the reasons in words."""
+    return _score(a.content, b.content)
+
+
+@lru_cache(maxsize=262144)
+def _score(a: GoalPoint, b: GoalPoint) -> tuple[float, tuple[str, ...]]:
     cfg = settings()
     weights: dict[str, float] = cfg["weights"]
     parts: dict[str, float] = {}
