@@ -19,7 +19,8 @@ from models.db import database_url, make_engine, upgrade
 
 app = typer.Typer(help="Goals that Danish councils set and follow up on, from their minutes.",
                   no_args_is_help=True, add_completion=False)
-export_app = typer.Typer(help="Export items or goals as JSON Lines or CSV.", no_args_is_help=True)
+export_app = typer.Typer(help="Export items, goals, links or history as JSON Lines, CSV or Parquet.",
+                         no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
@@ -152,7 +153,7 @@ def export_goals(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Goals with verdicts and figures (figures nested in JSONL, flattened in CSV)."""
+    """Goals with verdicts and figures (figures nested in JSONL and Parquet, flattened in CSV)."""
     engine = _engine(db)
     _write(queries.goal_rows(engine), fmt, output, queries.GOAL_FIELDS)
 
