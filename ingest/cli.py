@@ -20,14 +20,14 @@ from rich.table import Table
 
 from ingest import ocr as ocr_tool
 from ingest import pipeline, queries
-from models.db import DatabaseProblem, display_url, make_engine, open_readonly, scrub, upgrade
+from models.db import DatabaseProblem, database_url, display_url, make_engine, open_readonly, scrub, upgrade
 from models.records import Verdict
 from parsers.readers.errors import one_line
 
 app = typer.Typer(help="Goals that Danish councils set and follow up on, from their minutes.",
                   no_args_is_help=True, add_completion=False, rich_markup_mode="markdown")
-export_app = typer.Typer(help="Export items or goals as JSON Lines or CSV.", no_args_is_help=True,
-                         rich_markup_mode="markdown")
+export_app = typer.Typer(help="Export items, goals, links or history as JSON Lines, CSV or Parquet.",
+                         no_args_is_help=True, rich_markup_mode="markdown")
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True, rich_markup_mode="markdown")
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
@@ -42,6 +42,13 @@ DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL; defa
 class Format(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
+    parquet = "parquet"
+
+
+class SqlFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
 
 
 def _version(value: bool) -> None:
@@ -232,13 +239,23 @@ def export_goals(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Goals with verdicts and figures (figures nested in JSONL, flattened in CSV)."""
+    """Goals with verdicts and figures (figures nested in JSONL and Parquet, flattened in CSV)."""
     _check_output(output)
     engine = _engine(db)
     _write(queries.goal_rows(engine), fmt, output, queries.GOAL_FIELDS)
 
 
 def _write(rows, fmt: Format, output: Path | None, fields: list[str]) -> None:  # type: ignore[no-untyped-def]
+    if fmt is Format.parquet:
+        if output is None:
+            raise typer.BadParameter("parquet is binary: give a file with -o FILE.parquet", param_hint="--format")
+        _check_output(output)
+        try:
+            n = queries.write_parquet(rows, output, fields)
+        except OSError as exc:
+            _usage_error(f"-o {output}: cannot write it ({exc.strerror or exc}); choose another file")
+        _say(f"wrote {_plural(n, 'row')} to {output}")
+        return
     if output is None:
         queries.write_rows(rows, fmt.value, sys.stdout, fields)
         return
@@ -248,6 +265,229 @@ def _write(rows, fmt: Format, output: Path | None, fields: list[str]) -> None:  
     except OSError as exc:
         _usage_error(f"-o {output}: cannot write it ({exc.strerror or exc}); choose another file")
     _say(f"wrote {_plural(n, 'row')} to {output}")
+
+
+@export_app.command("links")
+def export_links(
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.jsonl,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Links between goals: from/to document, plan year and goal id, score, state, method, reasons, series."""
+    from ingest import history
+
+    _check_output(output)
+    engine = _engine(db)
+    _write(history.link_rows(engine), fmt, output, history.LINK_FIELDS)
+
+
+@export_app.command("history")
+def export_history(
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.jsonl,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
+    search: Annotated[str | None, typer.Option(help="Only series with a goal whose title, statement or id "
+                                               "holds this.")] = None,
+    municipality: Annotated[str | None, typer.Option(help="e.g. Norddjurs")] = None,
+    db: DbOption = None,
+) -> None:
+    """Every goal with its series id, follow-up date, verdict and target/observed figure (the goal_history view)."""
+    from ingest import history
+
+    _check_output(output)
+    engine = _engine(db)
+    _write(history.history_rows(engine, search, municipality), fmt, output, history.HISTORY_FIELDS)
+
+
+@app.command()
+def link(
+    municipality: Annotated[str | None, typer.Option(help="Only this municipality.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Link goals across plans and follow-ups for the whole archive (ingest links each new document itself).
+
+    Re-running changes nothing; links a reviewer confirmed or rejected are kept as they are.
+
+    Example: maalspor link --municipality Norddjurs
+    """
+    from sqlalchemy.orm import Session
+
+    from models.links import link_archive
+
+    engine = _engine(db, write=True)
+    with Session(engine) as session, session.begin():
+        counts = link_archive(session, municipality)
+    _say(f"{counts['goals']} goals in {counts['municipalities']} municipalities: {counts['added']} links added, "
+         f"{counts['links']} links stored")
+
+
+class LinkState(StrEnum):
+    confirmed = "confirmed"
+    rejected = "rejected"
+    proposed = "proposed"
+
+
+@app.command("link-set")
+def link_set(
+    from_anchor: Annotated[str, typer.Argument(help="Anchor of the earlier goal (see `export links`).")],
+    to_anchor: Annotated[str, typer.Argument(help="Anchor of the later goal.")],
+    state: Annotated[LinkState, typer.Argument(help="confirmed, rejected, or proposed again.")],
+    db: DbOption = None,
+) -> None:
+    """A reviewer's decision on a link, or a link the linker missed; series are recomputed.
+
+    Rejected links never join a series and are not proposed again; confirmed ones are never dropped.
+
+    Example: maalspor link-set 88a95ef411a554ca:goal:2023:1.2 88a95ef411a554ca:goal:2024:2.2 confirmed
+    """
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from models.links import set_state
+    from models.schema import GoalRow
+
+    engine = _engine(db, write=True)
+    with Session(engine) as session, session.begin():
+        for anchor in (from_anchor, to_anchor):
+            if not session.scalar(select(func.count()).select_from(GoalRow).where(GoalRow.anchor == anchor)):
+                _say(f"no goal with anchor {anchor}: copy anchors from `maalspor export links` or goal_history",
+                     "red")
+                raise typer.Exit(2)
+        row = set_state(session, from_anchor, to_anchor, state.value)
+        _say(f"link {from_anchor} → {to_anchor} is now {row.state} ({row.method}, score {row.score:g})")
+
+
+@app.command()
+def history(
+    search: Annotated[str, typer.Argument(help="Text in a goal's title, statement or id, e.g. samtaler.")],
+    municipality: Annotated[str | None, typer.Option(help="e.g. Norddjurs")] = None,
+    db: DbOption = None,
+) -> None:
+    """A goal's series as a timeline: plan year, follow-up, goal id as numbered then, verdict, target vs observed.
+
+    Example: maalspor history "gymnasial" --municipality Norddjurs
+    """
+    from ingest import history as hist
+
+    engine = _engine(db)
+    series = hist.series_of(hist.history_rows(engine, search, municipality))
+    out = Console()
+    if not series:
+        out.print(f"no goal matches {search!r}", markup=False)
+        raise typer.Exit(1)
+    for sid, points in series.items():
+        head = points[-1]
+        table = Table(title=f"{head['municipality']}: {(head['title'] or head['statement'])[:90]}",
+                      caption=f"series {sid}", title_justify="left")
+        for col in ("plan year", "follow-up", "goal", "verdict", "target", "observed", "document"):
+            table.add_column(col)
+        for p in points:
+            table.add_row(str(p["plan_year"] or ""), p["follow_up_date"] or "", p["goal_id"] or "", p["verdict"],
+                          hist.figure_text(p["target_value"], p["target_unit"], p["target_raw"]),
+                          hist.figure_text(p["observed_value"], p["observed_unit"], p["observed_raw"]),
+                          p["document"] or "")
+        out.print(table)
+    out.print(f"{len(series)} series")
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="One SELECT (or WITH …, EXPLAIN, read-only PRAGMA).")],
+    fmt: Annotated[SqlFormat, typer.Option("--format", "-f")] = SqlFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Run a read-only query; anything that would change the database is refused and changes nothing.
+
+    Example: maalspor sql "SELECT plan_year, goal_id, verdict FROM goal_history WHERE municipality = 'Norddjurs'"
+    """
+    import csv
+    import json
+
+    from ingest.sql import QueryError, Refused, run_query
+
+    try:
+        result = run_query(query, db)
+    except (Refused, QueryError) as exc:
+        _say(str(exc), "red")
+        raise typer.Exit(2) from None
+    if fmt is SqlFormat.json:
+        print(json.dumps([dict(zip(result.columns, r, strict=True)) for r in result.rows], ensure_ascii=False,
+                         indent=1, default=str))
+    elif fmt is SqlFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+    else:
+        table = Table()
+        for col in result.columns:
+            table.add_column(col)
+        for r in result.rows:
+            table.add_row(*("" if v is None else str(v) for v in r))
+        Console().print(table)
+        _say(f"{len(result.rows)} rows")
+
+
+@app.command()
+def chart(
+    search: Annotated[str | None, typer.Argument(help="Text in a goal's title, statement or id.")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Image file: .png or .svg.")] = Path("chart.png"),
+    municipality: Annotated[str | None, typer.Option(help="e.g. Norddjurs")] = None,
+    overview: Annotated[bool, typer.Option("--overview", help="Verdict shares per plan year per "
+                                           "municipality instead of one series.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Draw a series' observed figure against its target over time (or --overview of verdicts) to PNG or SVG.
+
+    Example: maalspor chart "gymnasial" --municipality Norddjurs -o gymnasial.png
+    """
+    from ingest import charts
+
+    if output.suffix.lower() not in (".png", ".svg"):
+        raise typer.BadParameter("the image must end in .png or .svg", param_hint="-o")
+    if not overview and not search:
+        raise typer.BadParameter("give a search text, or --overview", param_hint="SEARCH")
+    engine = _engine(db)
+    try:
+        points = charts.draw_overview(engine, output, municipality) if overview \
+            else charts.draw_series(engine, search or "", output, municipality)
+    except charts.NothingToDraw as exc:
+        _say(str(exc), "red")
+        raise typer.Exit(1) from None
+    _say(f"wrote {output} ({points} points)")
+
+
+@app.command("serve-datasette")
+def serve_datasette(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+) -> None:
+    """Browse the SQLite database in Datasette with the project's metadata (needs the `datasette` extra).
+
+    Example: pip install 'maalspor[datasette]' && maalspor serve-datasette
+    """
+    import shutil
+    import subprocess
+    import tempfile
+
+    from sqlalchemy.engine import make_url
+
+    from ingest.datasette import write_metadata
+
+    url = make_url(database_url(db))
+    if not url.drivername.startswith("sqlite") or not url.database:
+        raise typer.BadParameter("Datasette reads SQLite files only; pass --db sqlite:///…", param_hint="--db")
+    exe = shutil.which("datasette")
+    if exe is None:
+        _say("datasette is not installed: pip install 'maalspor[datasette]' (or pip install datasette)", "red")
+        raise typer.Exit(2)
+    database = Path(url.database)
+    if not database.is_file():
+        _say(f"no database at {database}: run `maalspor ingest` first, or pass --db", "red")
+        raise typer.Exit(2)
+    with tempfile.TemporaryDirectory(prefix="maalspor-datasette-") as tmp:
+        meta = write_metadata(database, Path(tmp) / "metadata.json")
+        code = subprocess.call([exe, "serve", "--immutable", str(database), "--metadata", str(meta),
+                                "--port", str(port)])
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -378,7 +618,7 @@ def review(
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
         return
-    _review().serve(_engine(db), host, port, _say)
+    _review().serve(_engine(db, write=True), host, port, _say)
 
 
 def _review():  # type: ignore[no-untyped-def]
@@ -404,7 +644,7 @@ def review_add_user(
     db: DbOption = None,
 ) -> None:
     """Create an account (or set a new password); the password is read from standard input."""
-    raise typer.Exit(_review().add_user(_engine(_review_db(ctx, db)), name, role, _say))
+    raise typer.Exit(_review().add_user(_engine(_review_db(ctx, db), write=True), name, role, _say))
 
 
 @review_app.command("log")

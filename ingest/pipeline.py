@@ -39,6 +39,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ingest import ocr as ocr_tool
+from models.links import link_document, link_unlinked
 from models.records import ParsedDocument, RawDocument
 from models.schema import DocumentPathRow, DocumentRow, FileOutcomeRow
 from models.store import attach_path, record_outcome, store_parsed
@@ -320,7 +321,9 @@ def _store(session: Session, parsed: ParsedDocument, key: str, name: str, sha: s
             record_outcome(session, key, sha, size, "ok", "")
             return FileResult(key, "unchanged", f"{key}: stored meanwhile by another ingest run", sha,
                               current.pages)
-        store_parsed(session, parsed, sha, size, key, name, PARSER_VERSION)
+        row = store_parsed(session, parsed, sha, size, key, name, PARSER_VERSION)
+        session.flush()
+        link_document(session, row.id)  # in the same transaction: a document never lands without its links
         record_outcome(session, key, sha, size, "ok", note)
     return FileResult(key, "ok", note, sha, parsed.document.page_count, len(parsed.items), len(parsed.goals))
 
@@ -463,12 +466,19 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
             summary.results.append(result)
             if on_file:
                 on_file(path, result, len(files))
+        _with_db(engine, _link_unlinked)
     except DatabaseUnavailable as exc:
         summary.aborted = str(exc)
     except KeyboardInterrupt:
         summary.interrupted = True
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _link_unlinked(session: Session) -> None:
+    """Goals stored before linking existed (an upgraded archive) join their series on the next run."""
+    with session.begin():
+        link_unlinked(session)
 
 
 def failed_paths(engine: Engine) -> list[Path]:

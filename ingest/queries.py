@@ -163,3 +163,15 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str], fields: l
         writer.writerow({k: _flat(v) for k, v in row.items()})
         n += 1
     return n
+
+
+def write_parquet(rows: Iterable[dict[str, Any]], path: Any, fields: list[str]) -> int:
+    """Rows to one Parquet file; nested values (figures, reasons) stay nested as lists and structs."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    materialised = [{k: r.get(k) for k in fields} for r in rows]
+    table = pa.Table.from_pylist(materialised) if materialised else pa.table({k: pa.array([], pa.null())
+                                                                                for k in fields})
+    pq.write_table(table, path)
+    return len(materialised)

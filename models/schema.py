@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -236,3 +236,32 @@ class ReviewAuditRow(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class GoalLinkRow(Base):
+    """A candidate link: goal `from_anchor` is carried on as `to_anchor` (see models/links.py).
+
+    Keyed by anchors, not goal ids, so links and reviewers' decisions outlive re-ingest.
+    """
+
+    __tablename__ = "goal_links"
+    __table_args__ = (UniqueConstraint("from_anchor", "to_anchor", name="uq_goal_links_pair"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_anchor: Mapped[str] = mapped_column(String(160), index=True)
+    to_anchor: Mapped[str] = mapped_column(String(160), index=True)
+    municipality: Mapped[str] = mapped_column(String(128), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    method: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class GoalSeriesRow(Base):
+    """Which series a goal anchor belongs to; kept across re-ingest so series ids never change."""
+
+    __tablename__ = "goal_series"
+    anchor: Mapped[str] = mapped_column(String(160), primary_key=True)
+    series: Mapped[str] = mapped_column(String(170), index=True)
+    municipality: Mapped[str] = mapped_column(String(128), index=True)
