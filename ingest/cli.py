@@ -407,7 +407,7 @@ def sql(
     try:
         result = run_query(query, db)
     except (Refused, QueryError) as exc:
-        _say(str(exc), "red")
+        _say(scrub(str(exc), db), "red")
         raise typer.Exit(2) from None
     if fmt is SqlFormat.json:
         print(json.dumps([dict(zip(result.columns, r, strict=True)) for r in result.rows], ensure_ascii=False,

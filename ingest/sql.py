@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from models.db import database_url
+from models.db import database_url, display_url, scrub
 
 QUERY_STARTS = ("select", "with", "values", "explain", "pragma")
 # pragmas that only read; any other pragma, and any pragma with a value, is refused
@@ -116,7 +116,13 @@ def _run_server(url: str, sql: str) -> Result:
 
     engine = create_engine(url)
     try:
-        with engine.connect() as conn:
+        try:
+            conn = engine.connect()
+        except Exception as exc:
+            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            raise QueryError(f"cannot open the database {display_url(url)}: {scrub(detail[0] if detail else '', url)}"
+                             ) from exc
+        with conn:
             trans = conn.begin()
             try:
                 conn.execute(text("SET TRANSACTION READ ONLY"))
