@@ -15,7 +15,7 @@ from rich.table import Table
 
 from ingest import ocr as ocr_tool
 from ingest import pipeline, queries
-from models.db import database_url, make_engine, upgrade
+from models.db import make_engine, printable_url, without_password
 
 app = typer.Typer(help="Goals that Danish councils set and follow up on, from their minutes.",
                   no_args_is_help=True, add_completion=False)
@@ -38,7 +38,8 @@ def _engine(db: str | None):  # type: ignore[no-untyped-def]
     try:
         return make_engine(db)
     except Exception as exc:
-        raise typer.BadParameter(f"cannot open database {database_url(db)}: {exc}", param_hint="--db") from exc
+        raise typer.BadParameter(f"cannot open database {printable_url(db)}: {without_password(str(exc), db)}",
+                                 param_hint="--db") from exc
 
 
 @app.command()
@@ -210,9 +211,8 @@ def status(db: DbOption = None, all_files: Annotated[bool, typer.Option("--all",
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Apply pending Alembic migrations."""
-    engine = make_engine(db, migrate=False)
-    upgrade(engine)
-    Console().print(f"database at {database_url(db)} is up to date")
+    _engine(db)  # opening the database brings it to the newest revision
+    Console().print(f"database at {printable_url(db)} is up to date")
 
 
 def main() -> None:

@@ -22,6 +22,26 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get("MAALSPOR_DB") or DEFAULT_URL
 
 
+def printable_url(url: str | None = None) -> str:
+    """The database URL for messages: the password, if any, shown as ***."""
+    text = database_url(url)
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: say so without echoing what might be a secret
+        return "(an unreadable --db URL)"
+
+
+def without_password(message: str, url: str | None = None) -> str:
+    """`message` (a driver's error, say) with the URL's password and the raw URL masked."""
+    text = database_url(url)
+    try:
+        password = make_url(text).password
+    except Exception:
+        return message.replace(text, printable_url(text))
+    message = message.replace(text, printable_url(text))
+    return message.replace(str(password), "***") if password else message
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -43,7 +63,12 @@ def make_engine(url: str | None = None, migrate: bool = True) -> Engine:
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite") and parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30} if parsed.drivername.startswith("sqlite") else {})
+    try:
+        engine = create_engine(url, connect_args={"timeout": 30} if parsed.drivername.startswith("sqlite") else {},
+                               pool_pre_ping=not parsed.drivername.startswith("sqlite"))
+    except ModuleNotFoundError as exc:
+        extra = " (pip install 'maalspor[postgres]')" if parsed.get_backend_name() == "postgresql" else ""
+        raise ModuleNotFoundError(f"the database driver {exc.name} is not installed{extra}") from exc
     if parsed.drivername.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
     if migrate:
