@@ -7,14 +7,18 @@ instead of failing; the schema is brought to the newest Alembic revision on open
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 DEFAULT_URL = "sqlite:///data/db/maalspor.sqlite"
+_MIGRATION_ATTEMPTS = 5
+_MIGRATION_LOCK = 0x6D61616C  # "maal": the PostgreSQL advisory lock key migrations hold
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -77,6 +81,25 @@ def make_engine(url: str | None = None, migrate: bool = True) -> Engine:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision`, also when other processes open the same new database at once.
+
+    Every command migrates on open, so two ingests started together on an empty database would
+    both create the schema and one would fail on a table that exists. On PostgreSQL an advisory
+    lock makes the second wait and then find the schema made; on SQLite the loser's transaction
+    fails and is rolled back whole, and the next attempt finds the schema made.
+    """
+    with engine.connect() as conn:  # a database that cannot be reached fails here, at once
+        for attempt in range(_MIGRATION_ATTEMPTS):
+            try:
+                _upgrade_once(conn, revision)
+                return
+            except DBAPIError:
+                if attempt == _MIGRATION_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+
+
+def _upgrade_once(conn: Connection, revision: str) -> None:
     """Run migrations; on SQLite with foreign keys off while they run.
 
     SQLite cannot alter a column in place, so Alembic's batch mode copies a table, drops the
@@ -84,22 +107,23 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     every child row (meetings, items, goals). The pragma only takes effect outside a
     transaction, so it is set before the migration transaction and checked after it.
     """
-    cfg = alembic_config(str(engine.url.render_as_string(hide_password=False)))
-    sqlite = engine.dialect.name == "sqlite"
-    with engine.connect() as conn:
+    cfg = alembic_config(str(conn.engine.url.render_as_string(hide_password=False)))
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()
+    try:
+        with conn.begin():
+            if conn.dialect.name == "postgresql":  # held until this transaction ends
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
         if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             conn.commit()
-        try:
-            with conn.begin():
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, revision)
-            if sqlite:
-                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                conn.commit()
-                if broken:
-                    raise RuntimeError(f"migration left {len(broken)} rows pointing at missing parents: {broken[:5]}")
-        finally:
-            if sqlite:
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()
+            if broken:
+                raise RuntimeError(f"migration left {len(broken)} rows pointing at missing parents: {broken[:5]}")
+    finally:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()

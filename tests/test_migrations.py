@@ -213,3 +213,18 @@ def test_every_migration_goes_down_and_up_again(any_db_url: str) -> None:
     assert {"v_goals", "v_agenda_items", "v_figures", "v_summary_mismatches"} <= set(inspector.get_view_names())
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+
+
+def test_runs_starting_at_once_on_an_empty_database_all_open_it(any_db_url: str) -> None:
+    """Several ingests started together on a new database all migrate it on open: one creates the
+    schema, the others find it made, instead of failing on a table that already exists."""
+    import subprocess
+    import sys
+
+    script = "import sys; from models.db import make_engine; make_engine(sys.argv[1]).dispose()"
+    procs = [subprocess.Popen([sys.executable, "-c", script, any_db_url], stderr=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parent.parent) for _ in range(4)]
+    errors = [err for p in procs if (err := p.communicate(timeout=120)[1]) and p.returncode != 0]
+    assert errors == []
+    with make_engine(any_db_url, migrate=False).connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [head_revision()]
