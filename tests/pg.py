@@ -17,6 +17,7 @@ import contextlib
 import glob
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import subprocess
@@ -42,6 +43,7 @@ class Server:
     admin_url: URL
     stop_command: list[str] | None = None
     directory: Path | None = None
+    watchdog: subprocess.Popen[bytes] | None = None
 
     def create_database(self) -> str:
         """A new empty database; returns its URL."""
@@ -61,6 +63,9 @@ class Server:
             engine.dispose()
 
     def stop(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.kill()
+            self.watchdog.wait(timeout=10)
         if self.stop_command:
             subprocess.run(self.stop_command, capture_output=True, timeout=60, check=False)
         if self.directory:
@@ -133,7 +138,17 @@ def start_cluster() -> Server:
         raise
     url = URL.create("postgresql+psycopg", username=SUPERUSER, database="postgres",
                      query={"host": str(directory), "port": str(port)})
-    return Server(url, [*prefix, pg_ctl, "stop", "-m", "immediate", "-D", str(data)], directory)
+    stop = [*prefix, pg_ctl, "stop", "-m", "immediate", "-D", str(data)]
+    return Server(url, stop, directory, _watchdog(stop, directory))
+
+
+def _watchdog(stop: list[str], directory: Path) -> subprocess.Popen[bytes]:
+    """A shell that stops the cluster once this process is gone, even when it is killed (a CI
+    timeout, kill -9) before the session's finalizers run; stopped itself on a normal exit."""
+    script = (f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 2; done; "
+              f"{shlex.join(stop)} >/dev/null 2>&1; rm -rf {shlex.quote(str(directory))}")
+    return subprocess.Popen(["sh", "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 @contextlib.contextmanager
