@@ -15,7 +15,8 @@ Two runs on the same database at once (or a reviewer's session) are safe: SQLite
 the other writer (WAL and a busy timeout, see `models.db`), and the unique keys on content
 (`documents.sha256`) and on path (`document_paths.path`, `file_outcomes.path`) turn a race
 into an IntegrityError, after which the file is decided again on what is stored now, so
-content parsed by both runs is stored once.
+content parsed by both runs is stored once. On PostgreSQL the second writer waits on the first
+one's row locks instead; a deadlock or serialization failure there is retried like a lock.
 """
 
 from __future__ import annotations
