@@ -349,3 +349,46 @@ def test_a_database_that_cannot_be_written_stops_the_run(tmp_path: Path, any_db_
     out = CliRunner().invoke(app, ["ingest", "-q", "--db", url, str(folder)])
     assert out.exit_code == 1
     assert "stopped early: the database cannot be written (database or disk is full)" in out.output
+
+
+def test_a_postgresql_deadlock_is_tried_again(pg_url: str) -> None:
+    """Two runs that lock the same two rows in opposite order: PostgreSQL aborts one of them with
+    "deadlock detected", and that one runs its transaction again instead of stopping the batch."""
+    from models.schema import FileOutcomeRow
+    from models.store import record_outcome
+
+    engine = make_engine(pg_url)
+    with Session(engine) as s, s.begin():
+        for path in ("/x/a.pdf", "/x/b.pdf"):
+            record_outcome(s, path, None, None, "failed", "before")
+    both_hold_one = threading.Barrier(2, timeout=30)
+    attempts: list[str] = []
+    errors: list[BaseException] = []
+
+    def run(first: str, second: str) -> None:
+        def work(session: Session) -> None:
+            attempts.append(first)
+            with session.begin():
+                for n, path in enumerate((first, second)):
+                    row = session.scalars(select(FileOutcomeRow).where(FileOutcomeRow.path == path)
+                                          .with_for_update()).one()
+                    row.message = f"written by the run that started with {first}"
+                    session.flush()
+                    if n == 0 and attempts.count(first) == 1:
+                        both_hold_one.wait()
+
+        try:
+            pipeline._with_db(engine, work)
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=pair) for pair in (("/x/a.pdf", "/x/b.pdf"),
+                                                                     ("/x/b.pdf", "/x/a.pdf"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert len(attempts) == 3, "one of the two ran again"
+    with Session(engine) as s:
+        assert len({r.message for r in s.scalars(select(FileOutcomeRow))}) == 1, "the later run wrote both rows"
