@@ -351,6 +351,7 @@ def test_a_database_that_cannot_be_written_stops_the_run(tmp_path: Path, any_db_
     assert "stopped early: the database cannot be written (database or disk is full)" in out.output
 
 
+@pytest.mark.postgresql
 def test_a_postgresql_deadlock_is_tried_again(pg_url: str) -> None:
     """Two runs that lock the same two rows in opposite order: PostgreSQL aborts one of them with
     "deadlock detected", and that one runs its transaction again instead of stopping the batch."""

@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -97,6 +98,7 @@ def test_views_answer_the_analysts_question(any_db_url: str) -> None:
         assert items == 7
 
 
+@pytest.mark.postgresql
 def test_sqlite_and_postgresql_export_the_same_rows(tmp_path: Path, pg_url: str) -> None:
     """One folder into each backend: the exports match value for value (a NUL, a JSON list, a
     float or a boolean that one backend stored differently would show here)."""
