@@ -26,7 +26,8 @@ app.add_typer(db_app, name="db")
 console = Console(stderr=True)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL (default: $MAALSPOR_DB or "
-                                              "sqlite:///data/db/maalspor.sqlite).")]
+                                              "sqlite:///data/db/maalspor.sqlite), or PostgreSQL: "
+                                              "postgresql+psycopg://user:password@host/dbname.")]
 
 
 class Format(StrEnum):

@@ -67,9 +67,12 @@ def make_engine(url: str | None = None, migrate: bool = True) -> Engine:
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite") and parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        engine = create_engine(url, connect_args={"timeout": 30} if parsed.drivername.startswith("sqlite") else {},
-                               pool_pre_ping=not parsed.drivername.startswith("sqlite"))
+    sqlite = parsed.get_backend_name() == "sqlite"
+    connect_args: dict[str, object] = {"timeout": 30} if sqlite else {}
+    if parsed.get_backend_name() == "postgresql":
+        connect_args["application_name"] = "maalspor"  # how a DBA sees these sessions in pg_stat_activity
+    try:  # pre-ping: a long run outlives a server restart or an idle timeout on its pooled connections
+        engine = create_engine(url, connect_args=connect_args, pool_pre_ping=not sqlite)
     except ModuleNotFoundError as exc:
         extra = " (pip install 'maalspor[postgres]')" if parsed.get_backend_name() == "postgresql" else ""
         raise ModuleNotFoundError(f"the database driver {exc.name} is not installed{extra}") from exc

@@ -89,3 +89,10 @@ def test_password_never_in_messages(command: list[str], tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert secret not in result.output
     assert "postgresql+psycopg://maalspor:***@127.0.0.1:1/maalspor" in " ".join(result.output.split())
+
+
+@pytest.mark.postgresql
+def test_postgresql_sessions_say_they_are_maalspor(pg_url: str) -> None:
+    """A DBA looking at pg_stat_activity on a shared server sees which sessions are ours."""
+    with make_engine(pg_url).connect() as conn:
+        assert conn.execute(text("SELECT current_setting('application_name')")).scalar() == "maalspor"
