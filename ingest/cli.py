@@ -36,7 +36,8 @@ app.add_typer(review_app, name="review")
 console = Console(stderr=True)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL; default $MAALSPOR_DB, else the "
-                                              "file data/db/maalspor.sqlite.")]
+                                              "file data/db/maalspor.sqlite; or PostgreSQL: "
+                                              "postgresql+psycopg://user:password@host/dbname.")]
 
 
 class Format(StrEnum):

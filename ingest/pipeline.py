@@ -15,7 +15,8 @@ Two runs on the same database at once (or a reviewer's session) are safe: SQLite
 the other writer (WAL and a busy timeout, see `models.db`), and the unique keys on content
 (`documents.sha256`) and on path (`document_paths.path`, `file_outcomes.path`) turn a race
 into an IntegrityError, after which the file is decided again on what is stored now, so
-content parsed by both runs is stored once.
+content parsed by both runs is stored once. On PostgreSQL the second writer waits on the first
+one's row locks instead; a deadlock or serialization failure there is retried like a lock.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ingest import ocr as ocr_tool
@@ -59,6 +60,7 @@ STICKY = {"empty", "needs_ocr", "encrypted", "corrupt", "unsupported"}
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
 DEFAULT_TIMEOUT = 300.0
 _DB_ATTEMPTS = 6
+PATH_LIMIT = FileOutcomeRow.__table__.c.path.type.length
 CHANGED_WHILE_READ = "the file changed while it was being read; run the ingest again once it is complete"
 
 T = TypeVar("T")
@@ -256,7 +258,15 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+# PostgreSQL's "try again" states: serialization failure, deadlock detected, lock not available
+_RETRY_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
 def _locked(exc: OperationalError) -> bool:
+    """Another writer is in the way (SQLite's lock, PostgreSQL's deadlock or serialization
+    failure): the transaction can simply run again."""
+    if getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES:
+        return True
     text = str(exc.orig if exc.orig is not None else exc).lower()
     return "locked" in text or "busy" in text
 
@@ -276,6 +286,8 @@ def _with_db(engine: Engine, work: Callable[[Session], T]) -> T:
         except IntegrityError:
             if last:
                 raise
+        except DataError:  # a value this document holds that the database refuses: costs the file only
+            raise
         except OperationalError as exc:
             if not _locked(exc):
                 raise DatabaseUnavailable(f"the database cannot be written ({one_line(str(exc.orig))}); "
@@ -390,6 +402,9 @@ def ingest_file(engine: Engine, path: Path, force: bool = False, max_bytes: int 
     """
     start = time.perf_counter()
     key = display_path(os.path.abspath(path))
+    if len(key) > PATH_LIMIT:  # cannot even be recorded (cut short it could name another file)
+        return FileResult(key, "failed", f"{key}: the path is {len(key)} characters long, more than the "
+                          f"{PATH_LIMIT} the database keeps; move the file to a shorter path")
     sha: str | None = None
     size: int | None = None
     try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -27,9 +28,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 DEFAULT_URL = "sqlite:///data/db/maalspor.sqlite"
+_MIGRATION_ATTEMPTS = 5
 MIGRATIONS = Path(__file__).with_name("migrations")
 UPGRADE_HINT = "run `maalspor db upgrade`"
 # Any constant shared by every maalspor process: the key of the PostgreSQL advisory lock.
@@ -111,8 +113,14 @@ def make_engine(url: str | None = None, migrate: bool = True) -> Engine:
     parsed = make_url(url)
     if (path := _sqlite_file(parsed)) is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    sqlite = parsed.drivername.startswith("sqlite")
-    engine = create_engine(parsed, connect_args={"timeout": 30} if sqlite else {})
+    sqlite = parsed.get_backend_name() == "sqlite"
+    connect_args: dict[str, object] = {"timeout": 30} if sqlite else {}
+    if parsed.get_backend_name() == "postgresql":
+        connect_args["application_name"] = "maalspor"  # how a DBA sees these sessions in pg_stat_activity
+    try:  # pre-ping: a long run outlives a server restart or an idle timeout on its pooled connections
+        engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=not sqlite)
+    except ModuleNotFoundError as exc:
+        raise ModuleNotFoundError(f"the database driver {exc.name} is not installed{_driver_hint(parsed)}") from exc
     if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     if migrate:
@@ -149,11 +157,21 @@ def open_readonly(url: str | None = None, check_schema: bool = True) -> Engine:
         engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_read_pragmas)
     else:
-        engine = create_engine(parsed, execution_options={"postgresql_readonly": True}
-                               if parsed.get_backend_name() == "postgresql" else {})
+        postgres = parsed.get_backend_name() == "postgresql"
+        try:
+            engine = create_engine(parsed, execution_options={"postgresql_readonly": True} if postgres else {},
+                                   connect_args={"application_name": "maalspor"} if postgres else {},
+                                   pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise ModuleNotFoundError(f"the database driver {exc.name} is not installed{_driver_hint(parsed)}"
+                                      ) from exc
     if check_schema:
         check_current(engine)
     return engine
+
+
+def _driver_hint(parsed: URL) -> str:
+    return " (pip install 'maalspor[postgres]')" if parsed.get_backend_name() == "postgresql" else ""
 
 
 def check_current(engine: Engine) -> None:
@@ -196,22 +214,37 @@ def _file_lock(engine: Engine) -> Iterator[None]:
 
 
 def upgrade(engine: Engine, revision: str = "head", only_if_behind: bool = False) -> None:
-    """Run migrations under a lock (`_file_lock`, or an advisory lock on PostgreSQL); on SQLite
-    with foreign keys off while they run.
+    """Bring the schema to `revision`, also when other processes open the same new database at once.
 
-    Alembic reads the current version after the lock is held, so a second process that waited
-    finds the first one's work done and does nothing. `only_if_behind` skips the lock when the
-    schema is already current (every command's open, the common case).
+    Every writing command migrates on open. The lock (`_file_lock` beside a SQLite file, an
+    advisory lock on PostgreSQL) makes a second process wait; Alembic reads the current version
+    after the lock is held, so it finds the first one's work done and does nothing. Should a
+    migration still lose a race (a server error, a lock timeout), its transaction is rolled back
+    whole and tried again. `only_if_behind` skips the lock when the schema is already current
+    (every command's open, the common case).
+    """
+    if only_if_behind and revision == "head":
+        with engine.connect() as conn:
+            if current_revision(conn) == head_revision():
+                return
+    for attempt in range(_MIGRATION_ATTEMPTS):
+        try:
+            _upgrade_once(engine, revision)
+            return
+        except DBAPIError:
+            if attempt == _MIGRATION_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _upgrade_once(engine: Engine, revision: str) -> None:
+    """Run migrations under the lock; on SQLite with foreign keys off while they run.
 
     SQLite cannot alter a column in place, so Alembic's batch mode copies a table, drops the
     old one and renames the copy. With foreign keys enforced that DROP would cascade-delete
     every child row (meetings, items, goals). The pragma only takes effect outside a
     transaction, so it is set before the migration transaction and checked after it.
     """
-    if only_if_behind and revision == "head":
-        with engine.connect() as conn:
-            if current_revision(conn) == head_revision():
-                return
     cfg = alembic_config(str(engine.url.render_as_string(hide_password=False)))
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:

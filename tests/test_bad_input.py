@@ -44,6 +44,12 @@ def engine(db_url: str) -> Engine:
 
 
 @pytest.fixture()
+def any_engine(any_db_url: str) -> Engine:
+    """For the tests of what gets stored and recorded: on SQLite and PostgreSQL alike."""
+    return make_engine(any_db_url)
+
+
+@pytest.fixture()
 def inbox(tmp_path: Path) -> Path:
     """An input folder that always holds one good file, which must be stored whatever else is there."""
     d = tmp_path / "inbox"
@@ -273,7 +279,8 @@ def test_500_page_pdf_is_read_page_by_page(engine: Engine, tmp_path: Path, monke
         assert s.scalars(select(DocumentRow.pages)).one() == 500
 
 
-def test_odd_file_names(engine: Engine, tmp_path: Path) -> None:
+def test_odd_file_names(any_engine: Engine, tmp_path: Path) -> None:
+    engine = any_engine
     """Danish letters, spaces, both Unicode normal forms, a Latin-1 name and rich markup."""
     d = tmp_path / "navne"
     d.mkdir()
@@ -295,12 +302,14 @@ def test_odd_file_names(engine: Engine, tmp_path: Path) -> None:
     assert str(d / nfc) in stored and str(d / nfd) in stored
     assert f"{d}/l\\xe6serbrev.txt" in stored
     # the report prints them on one line each without tripping over markup or encodings
-    out = CliRunner().invoke(app, ["ingest", "-q", "-v", "--db", str(engine.url), str(d)])
+    out = CliRunner().invoke(app, ["ingest", "-q", "-v", "--db", engine.url.render_as_string(hide_password=False),
+                                   str(d)])
     assert out.exit_code == 0, out.output
     assert "udkast [red] [bold]x[link=y].txt" in out.output and "l\\xe6serbrev.txt" in out.output
 
 
-def test_same_file_twice_under_two_names_is_stored_once(engine: Engine, tmp_path: Path) -> None:
+def test_same_file_twice_under_two_names_is_stored_once(any_engine: Engine, tmp_path: Path) -> None:
+    engine = any_engine
     a = tmp_path / "referat.pdf"
     h.text_pdf(a)
     b = tmp_path / "kopi af referat.pdf"
@@ -467,8 +476,9 @@ def test_hanging_reader_is_stopped(engine: Engine, inbox: Path, monkeypatch: pyt
 # --- outcomes across runs, exit status, status and --retry-failed -------------------------
 
 
-def test_sticky_failures_are_reported_again_without_reading(engine: Engine, inbox: Path,
+def test_sticky_failures_are_reported_again_without_reading(any_engine: Engine, inbox: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = any_engine
     h.encrypted_pdf(inbox / "hemmelig.pdf")
     first = run(engine, inbox)
     calls: list[str] = []
@@ -484,7 +494,8 @@ def test_sticky_failures_are_reported_again_without_reading(engine: Engine, inbo
     assert calls == ["hemmelig.pdf"]
 
 
-def test_cli_exit_status_and_report(db_url: str, inbox: Path, tmp_path: Path) -> None:
+def test_cli_exit_status_and_report(any_db_url: str, inbox: Path, tmp_path: Path) -> None:
+    db_url = any_db_url
     runner = CliRunner()
     ok = runner.invoke(app, ["ingest", "-q", "--db", db_url, str(inbox)])
     assert ok.exit_code == 0, ok.output
