@@ -1,18 +1,9 @@
-"""The goal-history migration, views, linking and the read-only `sql` on PostgreSQL.
-
-Runs only when MAALSPOR_TEST_PG_URL points at a PostgreSQL server we may create a throwaway
-database on (e.g. postgresql+psycopg://postgres@/postgres?host=/tmp/pg&port=5432); skipped otherwise.
-"""
+"""The goal-history migration, views, linking and the read-only `sql` on PostgreSQL (the session's
+throw-away cluster from tests/pg.py, or the server $MAALSPOR_TEST_PG names; skipped without one)."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from ingest import pipeline
@@ -22,24 +13,7 @@ from models.db import make_engine
 from tests.conftest import corpus_path
 from tests.test_schema_docs import check_example, examples
 
-SERVER = os.environ.get("MAALSPOR_TEST_PG_URL")
-pytestmark = pytest.mark.skipif(not SERVER, reason="set MAALSPOR_TEST_PG_URL to run against PostgreSQL")
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    assert SERVER
-    name = f"maalspor_test_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+pytestmark = pytest.mark.postgresql
 
 
 def test_history_on_postgresql(pg_url: str) -> None:

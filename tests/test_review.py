@@ -271,47 +271,29 @@ def test_review_export_gold_of_reviewed_document_scores_one(db: str, tmp_path: P
     assert result.exit_code == 1 and "1 disagreement" in result.output and "expected_met" in result.output
 
 
-def test_review_views_on_postgresql() -> None:
-    """The effective views are plain SQL; run them on PostgreSQL when one is offered
-    (MAALSPOR_TEST_PG=postgresql+psycopg://user@host:port/db, a role that may create databases)."""
-    import os
-    import uuid
-
-    url = os.environ.get("MAALSPOR_TEST_PG")
-    if not url:
-        pytest.skip("set MAALSPOR_TEST_PG to a PostgreSQL URL to run the views on PostgreSQL")
-    pytest.importorskip("psycopg", reason="psycopg is needed for PostgreSQL")
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    name = f"maalspor_review_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.exec_driver_sql(f"CREATE DATABASE {name}")
-    test_url = make_url(url).set(database=name).render_as_string(hide_password=False)
-    try:
-        run("ingest", "-q", "--db", test_url, str(corpus_path("text", f"{DOC}.txt")))
-        engine = make_engine(test_url)
-        g = goal(engine, "1.1", 2023)
-        with Session(engine) as s, s.begin():
-            overlay.set_field(s, "anna", "goal", g.anchor, "plan_year", "2022")
-            overlay.set_field(s, "anna", "goal", g.anchor, "verdict", "met")
-            overlay.add_goal(s, "anna", s.scalar(text("SELECT sha256 FROM documents")), "Nyt mål", {"item_number": "3"})
-            overlay.set_field(s, "anna", "item", s.scalar(text("SELECT anchor FROM agenda_items ORDER BY seq")),
-                              "false_item", "1")
-        run("ingest", "-q", "--force", "--db", test_url, str(corpus_path("text", f"{DOC}.txt")))
-        with engine.connect() as c:
-            fixed = c.execute(text("SELECT plan_year, verdict, review_state FROM v_goals WHERE anchor = :a"),
-                              {"a": g.anchor}).one()
-            added = c.execute(text("SELECT agenda_item, source FROM v_goals WHERE id < 0")).one()
-            hidden = c.execute(text("SELECT COUNT(*) FROM agenda_items")).scalar_one() - \
-                c.execute(text("SELECT COUNT(*) FROM v_agenda_items")).scalar_one()
-        assert tuple(fixed) == (2022, "met", "corrected") and tuple(added) == ("3", "reviewer") and hidden == 1
-        engine.dispose()
-    finally:
-        with admin.connect() as c:
-            c.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+@pytest.mark.postgresql
+def test_review_views_on_postgresql(pg_url: str) -> None:
+    """The effective views are plain SQL; they run on PostgreSQL too (the session's throw-away cluster,
+    or the server $MAALSPOR_TEST_PG names)."""
+    test_url = pg_url
+    run("ingest", "-q", "--db", test_url, str(corpus_path("text", f"{DOC}.txt")))
+    engine = make_engine(test_url)
+    g = goal(engine, "1.1", 2023)
+    with Session(engine) as s, s.begin():
+        overlay.set_field(s, "anna", "goal", g.anchor, "plan_year", "2022")
+        overlay.set_field(s, "anna", "goal", g.anchor, "verdict", "met")
+        overlay.add_goal(s, "anna", s.scalar(text("SELECT sha256 FROM documents")), "Nyt mål", {"item_number": "3"})
+        overlay.set_field(s, "anna", "item", s.scalar(text("SELECT anchor FROM agenda_items ORDER BY seq")),
+                          "false_item", "1")
+    run("ingest", "-q", "--force", "--db", test_url, str(corpus_path("text", f"{DOC}.txt")))
+    with engine.connect() as c:
+        fixed = c.execute(text("SELECT plan_year, verdict, review_state FROM v_goals WHERE anchor = :a"),
+                          {"a": g.anchor}).one()
+        added = c.execute(text("SELECT agenda_item, source FROM v_goals WHERE id < 0")).one()
+        hidden = c.execute(text("SELECT COUNT(*) FROM agenda_items")).scalar_one() - \
+            c.execute(text("SELECT COUNT(*) FROM v_agenda_items")).scalar_one()
+    assert tuple(fixed) == (2022, "met", "corrected") and tuple(added) == ("3", "reviewer") and hidden == 1
+    engine.dispose()
 
 
 def test_review_figures_corrected_and_unchanged_form_adds_nothing(db: str) -> None:
