@@ -35,9 +35,8 @@ review_app = typer.Typer(help="QA review: the web app for reviewers, accounts, t
 app.add_typer(review_app, name="review")
 console = Console(stderr=True)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL; default $MAALSPOR_DB, else the "
-                                              "file data/db/maalspor.sqlite; or PostgreSQL: "
-                                              "postgresql+psycopg://user:password@host/dbname.")]
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL, SQLite or PostgreSQL (see README); "
+                                              "default $MAALSPOR_DB, else the file data/db/maalspor.sqlite.")]
 
 
 class Format(StrEnum):

@@ -249,8 +249,8 @@ def test_help_fits_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_ctrl_c_says_what_was_stored_and_exits_130(tmp_path: Path) -> None:
     folder = corpus_folder(tmp_path)
     total = len(list(folder.iterdir()))
-    db = tmp_path / "c.sqlite"
-    cmd = [*maalspor_command(), "ingest", "-q", "--db", f"sqlite:///{db}", str(folder)]
+    db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    cmd = [*maalspor_command(), "ingest", "-q", "--db", db, str(folder)]
     # A job started in the background by a non-interactive shell (as `make test` may be) inherits
     # SIGINT ignored, and Python then never turns it into KeyboardInterrupt: give the child the
     # default disposition, as a terminal's foreground process has.
