@@ -38,3 +38,9 @@ def test_history_on_postgresql(pg_url: str) -> None:
     assert result.exit_code == 0 and "0 links added" in result.output
     for query in examples():
         check_example(query, pg_url)
+    # the read-only commands open PostgreSQL through open_readonly (a READ ONLY session), and work there
+    for args in (["history", "gymnasial uddannelse"], ["export", "history", "-f", "csv"], ["export", "links"],
+                 ["review", "log"], ["review", "orphans"], ["goals", "--year", "2024"]):
+        result = CliRunner().invoke(app, [*args, "--db", pg_url])
+        assert result.exit_code == 0, (args, result.output)
+    assert "5.5" in CliRunner().invoke(app, ["history", "gymnasial uddannelse", "--db", pg_url]).output
