@@ -1,21 +1,26 @@
-"""The `maalspor` command: thin typer wrappers over the pipeline and the queries."""
+"""The `maalspor` command: thin typer wrappers over the pipeline and the queries.
+
+Everything heavy (the pipeline with pdfium, pdfplumber and spaCy, SQLAlchemy, rich's tables) is
+imported inside the command that needs it, so `maalspor --help` starts in well under 0.3 s.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from ingest import ocr as ocr_tool
-from ingest import pipeline, queries
-from models.db import database_url, make_engine, upgrade
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ingest import pipeline
+
+# Kept equal to ingest.pipeline.DEFAULT_TIMEOUT (tests/test_startup.py checks), which is too heavy to import here.
+DEFAULT_TIMEOUT = 300.0
 
 app = typer.Typer(help="Goals that Danish councils set and follow up on, from their minutes.",
                   no_args_is_help=True, add_completion=False)
@@ -23,7 +28,22 @@ export_app = typer.Typer(help="Export items or goals as JSON Lines or CSV.", no_
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
-console = Console(stderr=True)
+
+
+class _LazyConsole:
+    """rich's Console on stderr, made on first use."""
+
+    _console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            _LazyConsole._console = Console(stderr=True)
+        return getattr(self._console, name)
+
+
+console = _LazyConsole()
 
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL (default: $MAALSPOR_DB or "
                                               "sqlite:///data/db/maalspor.sqlite).")]
@@ -34,7 +54,18 @@ class Format(StrEnum):
     csv = "csv"
 
 
+class ExecutorName(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _engine(db: str | None):  # type: ignore[no-untyped-def]
+    from models.db import database_url, make_engine
+
     try:
         return make_engine(db)
     except Exception as exc:
@@ -52,7 +83,14 @@ def ingest(
                                       "Debian's ocrmypdf, plus tesseract-ocr-dan).")] = False,
     max_mb: Annotated[int, typer.Option(min=1, help="Refuse files larger than this many MB.")] = 500,
     timeout: Annotated[float, typer.Option(min=0, help="Stop reading one file after this many seconds "
-                                           "(0: no limit).")] = pipeline.DEFAULT_TIMEOUT,
+                                           "(0: no limit).")] = DEFAULT_TIMEOUT,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Parse in this many processes "
+                                                "(default: one per CPU; 1 parses in this process).")] = None,
+    executor: Annotated[ExecutorName, typer.Option("--executor", help="local: a process pool here; dask: a "
+                                                   "dask.distributed cluster (the `dask` extra).")] =
+        ExecutorName.local,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. "
+                                                  "tcp://host:8786 (default: start a local cluster).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every file's outcome, not only the "
                                           "ones that need attention.")] = False,
@@ -64,8 +102,19 @@ def ingest(
     status: 0 when every file is ok or unchanged, 1 when any is not (the others are stored all
     the same), 2 for a usage error.
 
-    Example: maalspor ingest data/raw --db sqlite:///data/db/maalspor.sqlite
+    Example: maalspor ingest data/raw --db sqlite:///data/db/maalspor.sqlite --workers 4
     """
+    from ingest import ocr as ocr_tool
+    from ingest import pipeline
+    from ingest.progress import ingest_progress
+
+    if scheduler and executor != ExecutorName.dask:
+        raise typer.BadParameter("--scheduler needs --executor dask", param_hint="--scheduler")
+    if executor == ExecutorName.dask:
+        from ingest.dask_executor import missing
+
+        if (reason := missing()) is not None:
+            raise typer.BadParameter(reason, param_hint="--executor")
     engine = _engine(db)
     inputs = list(paths or [Path("data/raw")])
     if retry_failed:
@@ -78,18 +127,10 @@ def ingest(
     if ocr and (reason := ocr_tool.missing()) is not None:
         console.print(f"--ocr: {reason}; scanned PDFs will be reported as needs_ocr", markup=False,
                       highlight=False, soft_wrap=True)
-    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=console, disable=quiet, transient=True) as progress:
-        task = progress.add_task("", total=None)
-
-        def on_file(path: Path | None, result: pipeline.FileResult | None, total: int) -> None:
-            if path is None:
-                progress.update(task, total=total)
-                return
-            progress.update(task, advance=1, description=escape(pipeline.display_path(path.name)[:50]))
-
+    with ingest_progress(console, disable=quiet) as on_file:
         summary = pipeline.ingest_paths(engine, inputs, force=force, on_file=on_file, max_bytes=max_mb << 20,
-                                        retry=retry_failed, ocr=ocr, timeout=timeout or None)
+                                        retry=retry_failed, ocr=ocr, timeout=timeout or None,
+                                        workers=workers or _cpus(), executor=executor.value, scheduler=scheduler)
     _print_summary(engine, summary, verbose)
     raise typer.Exit(summary.exit_code)
 
@@ -101,6 +142,10 @@ def _say(text: str, style: str | None = None) -> None:
 
 def _print_summary(engine, summary: pipeline.RunSummary, verbose: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Every file that needs attention, one line each with what to do, then the counts."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ingest import pipeline, queries
     for r in summary.results:
         if r.outcome not in pipeline.GOOD:
             _say(f"{r.outcome:>11}  {r.message or r.path}", "red")
@@ -135,6 +180,8 @@ def export_items(
     db: DbOption = None,
 ) -> None:
     """Agenda items: document, number, title, case_number, decision, page_start, page_end."""
+    from ingest import queries
+
     engine = _engine(db)
     _write(queries.item_rows(engine), fmt, output, queries.ITEM_FIELDS)
 
@@ -146,11 +193,15 @@ def export_goals(
     db: DbOption = None,
 ) -> None:
     """Goals with verdicts and figures (figures nested in JSONL, flattened in CSV)."""
+    from ingest import queries
+
     engine = _engine(db)
     _write(queries.goal_rows(engine), fmt, output, queries.GOAL_FIELDS)
 
 
 def _write(rows, fmt: Format, output: Path | None, fields: list[str]) -> None:  # type: ignore[no-untyped-def]
+    from ingest import queries
+
     if output is None:
         queries.write_rows(rows, fmt.value, sys.stdout, fields)
         return
@@ -171,6 +222,11 @@ def goals(
 
     Example: maalspor goals --municipality Norddjurs --year 2024 --search samtaler
     """
+    from rich.console import Console
+    from rich.table import Table
+
+    from ingest import queries
+
     engine = _engine(db)
     rows = list(queries.goal_rows(engine, municipality, year, verdict, search))
     table = Table(show_lines=False)
@@ -193,6 +249,10 @@ def goals(
 def status(db: DbOption = None, all_files: Annotated[bool, typer.Option("--all", help="Every recorded file, "
                                                                         "not only failures.")] = False) -> None:
     """Files whose last ingest did not succeed, newest first, with what to do about them."""
+    from rich.console import Console
+
+    from ingest import pipeline, queries
+
     engine = _engine(db)
     rows = queries.outcome_rows(engine, only_failed=not all_files)
     out = Console(soft_wrap=True, markup=False, highlight=False)
@@ -210,6 +270,10 @@ def status(db: DbOption = None, all_files: Annotated[bool, typer.Option("--all",
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Apply pending Alembic migrations."""
+    from rich.console import Console
+
+    from models.db import database_url, make_engine, upgrade
+
     engine = make_engine(db, migrate=False)
     upgrade(engine)
     Console().print(f"database at {database_url(db)} is up to date")

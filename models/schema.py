@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -154,6 +154,8 @@ class FileOutcomeRow(Base):
     outcome: Mapped[str] = mapped_column(String(16), index=True)
     message: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime)
+    # st_mtime_ns when the content was last hashed: with the size, lets a re-run skip the file unread
+    mtime_ns: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 Index("ix_goals_series", GoalRow.goal_id, GoalRow.plan_year)
