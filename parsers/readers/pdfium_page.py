@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,12 +34,15 @@ _EDGE_PREFILTER = 1.0
 # A path with more segments than this is a drawing (a logo, a chart), not table rulings.
 _MAX_PATH_SEGMENTS = 400
 _MAX_FORM_DEPTH = 8
-# pdfium reports a hyphen at a line end as U+0002 (U+FFFE in its text) and joins the lines there.
-_HYPHEN = frozenset("\x02\ufffe")
+# Runs of visible characters. pdfium reports a hyphen at a line end as U+0002 (U+FFFE in its
+# text) and joins the lines there; it is read as "-".
+_RUN = re.compile(r"[^\s]+")
 
 
 @dataclass(slots=True)
 class Char:
+    """One character, or a run of them from one text object on one line (then `text` is longer)."""
+
     text: str
     x0: float
     top: float
@@ -130,8 +134,17 @@ def read_chars(page: pdfium.PdfPage) -> PageText:
 
 
 def _collect_chars(tp: Any, text: str, out: PageText) -> None:
+    """Runs of characters between blanks, one `Char` each when they share a text object and a line.
+
+    Loose boxes (font ascent to descent) are nearly the same for every glyph of one text object
+    (an accent adds a point), so a run's box is taken from its first and last glyphs: four C calls
+    per word instead of two per character. A run that changes text object (a bold letter inside a
+    word), goes backwards or turns sideways is taken character by character.
+    """
     rect = pr.FS_RECTF()
     rref = ctypes.byref(rect)
+    last_rect = pr.FS_RECTF()
+    lref = ctypes.byref(last_rect)
     matrix = pr.FS_MATRIX()
     fsize = ctypes.c_float()
     name_buf = ctypes.create_string_buffer(256)
@@ -141,16 +154,8 @@ def _collect_chars(tp: Any, text: str, out: PageText) -> None:
     height = out.height
     chars = out.chars
     handle = ctypes.cast(tp, ctypes.c_void_p).value
-    blank = False
-    for i, ch in enumerate(text):
-        if ch in _HYPHEN:
-            ch = "-"
-        elif ch.isspace():
-            blank = True
-            continue
-        if not _loose_char_box(handle, i, rref):
-            continue
-        obj = _text_object(handle, i)
+
+    def font_index(obj: int | None) -> int:
         font = font_of.get(obj)
         if font is None:
             facts = _font_facts(obj, name_buf, matrix, fsize) if obj else ("", 0.0, False)
@@ -159,9 +164,29 @@ def _collect_chars(tp: Any, text: str, out: PageText) -> None:
             sizes.append(facts[1])
             if facts[2]:
                 rotated.add(font)
-        chars.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom, font,
-                          rect.top - rect.bottom if font in rotated else sizes[font], blank))
-        blank = False
+        return font
+
+    for match in _RUN.finditer(text):
+        start, end = match.span()
+        run = match.group().replace("\x02", "-").replace("\ufffe", "-")
+        blank = start > 0
+        if end - start > 1 and _loose_char_box(handle, start, rref) and _loose_char_box(handle, end - 1, lref):
+            obj = _text_object(handle, start)
+            if obj == _text_object(handle, end - 1) and abs(rect.top - last_rect.top) < 1.5 \
+                    and last_rect.left >= rect.left:
+                font = font_index(obj)
+                if font not in rotated:
+                    chars.append(Char(run, rect.left, height - max(rect.top, last_rect.top),
+                                      max(rect.right, last_rect.right), height - min(rect.bottom, last_rect.bottom),
+                                      font, sizes[font], blank))
+                    continue
+        for i in range(start, end):
+            if not _loose_char_box(handle, i, rref):
+                continue
+            font = font_index(_text_object(handle, i))
+            chars.append(Char(run[i - start], rect.left, height - rect.top, rect.right, height - rect.bottom, font,
+                              rect.top - rect.bottom if font in rotated else sizes[font], blank))
+            blank = False
 
 
 def _mul(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
@@ -235,6 +260,10 @@ def _path_edges(obj: Any, segments: int, m: tuple[float, ...], x: ctypes.c_float
                                   "orientation": "v", "object_type": "curve"})
 
 
+_BOLD = re.compile("bold|black|heavy")
+_ITALIC = re.compile("italic|oblique")
+
+
 # -- lines ---------------------------------------------------------------------------------------
 
 
@@ -294,10 +323,10 @@ def font_flags(chars: list[Char], fonts: list[tuple[str, float]]) -> tuple[bool,
     """Bold and italic by majority of the characters' font names, size as their median (as pdfplumber's)."""
     if not chars:
         return False, False, None
-    names = [fonts[c.font][0] for c in chars]
-    bold = sum("bold" in n or "black" in n or "heavy" in n for n in names) > len(names) / 2
-    italic = sum("italic" in n or "oblique" in n for n in names) > len(names) / 2
-    sizes = sorted(c.size for c in chars)
+    total = sum(len(c.text) for c in chars)
+    bold = sum(len(c.text) for c in chars if _BOLD.search(fonts[c.font][0])) > total / 2
+    italic = sum(len(c.text) for c in chars if _ITALIC.search(fonts[c.font][0])) > total / 2
+    sizes = sorted(size for c in chars for size in [c.size] * len(c.text))
     mid = len(sizes) // 2
     size = sizes[mid] if len(sizes) % 2 else (sizes[mid - 1] + sizes[mid]) / 2
     return bold, italic, round(size, 1)
@@ -364,6 +393,17 @@ def _table_rows(table: Any, chars: list[Char]) -> list[tuple[Any, list[str | Non
     return rows
 
 
+def _left_part(c: Char, limit: float) -> Char | None:
+    """The characters of a run that start left of `limit` (glyphs taken as equally wide)."""
+    if c.x0 >= limit:
+        return None
+    n = len(c.text)
+    if n == 1 or c.x1 <= limit:
+        return c
+    keep = min(n, math.ceil((limit - c.x0) * n / (c.x1 - c.x0)))
+    return Char(c.text[:keep], c.x0, c.top, limit, c.bottom, c.font, c.size, c.blank_before)
+
+
 def page_lines(page: PageText, number: int) -> list[Line]:
     """Text lines in reading order, each ruled table replaced by one line per row with its cells."""
     chars, fonts = page.chars, page.fonts
@@ -402,7 +442,7 @@ def page_lines(page: PageText, number: int) -> list[Line]:
                 continue
             x0, top, x1, bottom = row.bbox
             in_row = [c for c in table_chars if top <= c.top <= bottom and x0 <= c.x0 <= x1]
-            left = [c for c in in_row if c.x0 < (x0 + x1) / 2] or in_row
+            left = [part for c in in_row if (part := _left_part(c, (x0 + x1) / 2)) is not None] or in_row
             bold, italic, size = font_flags(in_row[:1] if not cells[0] else left, fonts)
             entries.append((top, x0, Line(text="\t".join(cells), page=number, bbox=(x0, top, x1, bottom), bold=bold,
                                           italic=italic, size=size, cells=cells)))
