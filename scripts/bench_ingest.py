@@ -38,10 +38,13 @@ from pathlib import Path
 from ingest.pipeline import ingest_paths
 from models.db import make_engine
 engine = make_engine(sys.argv[1])
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 s = ingest_paths(engine, [Path(p) for p in sys.argv[3:]], workers=int(sys.argv[2]))
-seconds = time.perf_counter() - t
-print(json.dumps({"seconds": seconds, "files": len(s.results), "pages": sum(r.pages for r in s.results),
+seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu += after.ru_utime - kids.ru_utime + after.ru_stime - kids.ru_stime
+print(json.dumps({"seconds": seconds, "cpu": cpu, "files": len(s.results), "pages": sum(r.pages for r in s.results),
                   "outcomes": {o: s.count(o) for o in ("ok", "unchanged") if s.count(o)},
                   "failed": len(s.failed), "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -71,25 +74,25 @@ def build(folder: Path, copies: int, small: int) -> tuple[list[Path], Path]:
     return pdfs, texts
 
 
-def bare_pdfplumber(pdfs: list[Path]) -> tuple[float, int]:
+def bare_pdfplumber(pdfs: list[Path]) -> tuple[float, float, int]:
     import pdfplumber
 
     pages = 0
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     for path in pdfs:
         with pdfplumber.open(path) as pdf:
             for page in pdf.pages:
                 page.extract_text()
                 page.close()
                 pages += 1
-    return time.perf_counter() - t, pages
+    return time.perf_counter() - t, time.process_time() - cpu, pages
 
 
-def bare_pdfium(pdfs: list[Path]) -> tuple[float, int]:
+def bare_pdfium(pdfs: list[Path]) -> tuple[float, float, int]:
     import pypdfium2 as pdfium
 
     pages = 0
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     for path in pdfs:
         doc = pdfium.PdfDocument(str(path))
         for i in range(len(doc)):
@@ -100,7 +103,7 @@ def bare_pdfium(pdfs: list[Path]) -> tuple[float, int]:
             page.close()
             pages += 1
         doc.close()
-    return time.perf_counter() - t, pages
+    return time.perf_counter() - t, time.process_time() - cpu, pages
 
 
 def child_ingest(db: Path, workers: int, paths: list[Path]) -> dict:
@@ -128,15 +131,18 @@ def bench(copies: int, small: int) -> None:
         folder = Path(tmp)
         pdfs, texts = build(folder, copies, small)
         print(f"corpus: {len(pdfs)} PDFs ({len(sources())} sources x {copies}), {small} small text files")
-        a, pages = bare_pdfplumber(pdfs)
-        b, _ = bare_pdfium(pdfs)
-        print(f"(a) bare pdfplumber extract_text  {a:7.2f} s  {pages / a:7.1f} pages/s  ({pages} pages)")
-        print(f"(b) bare pypdfium2 text           {b:7.2f} s  {pages / b:7.1f} pages/s")
+        a, a_cpu, pages = bare_pdfplumber(pdfs)
+        b, b_cpu, _ = bare_pdfium(pdfs)
+        print("    wall s and CPU s (user+sys; on a shared machine the CPU ratios are the fair ones)")
+        print(f"(a) bare pdfplumber extract_text  {a:7.2f} s  {a_cpu:7.2f} s CPU  {pages / a_cpu:7.1f} pages/CPU-s  "
+              f"({pages} pages)")
+        print(f"(b) bare pypdfium2 text           {b:7.2f} s  {b_cpu:7.2f} s CPU  {pages / b_cpu:7.1f} pages/CPU-s")
         half = child_ingest(folder / "half.sqlite", 1, pdfs[: len(pdfs) // 2])
         c = child_ingest(folder / "c.sqlite", 1, pdfs)
-        print(f"(c) ingest --workers 1            {c['seconds']:7.2f} s  {c['pages'] / c['seconds']:7.1f} pages/s  "
-              f"{c['outcomes']} failed={c['failed']}")
-        print(f"    c/a = {c['seconds'] / a:.3f}   c/b = {c['seconds'] / b:.1f}")
+        print(f"(c) ingest --workers 1            {c['seconds']:7.2f} s  {c['cpu']:7.2f} s CPU  "
+              f"{c['pages'] / c['cpu']:7.1f} pages/CPU-s  {c['outcomes']} failed={c['failed']}")
+        print(f"    c/a = {c['cpu'] / a_cpu:.3f} CPU ({c['seconds'] / a:.3f} wall)   "
+              f"c/b = {c['cpu'] / b_cpu:.1f} CPU ({c['seconds'] / b:.1f} wall)")
         print(f"    peak memory: {half['maxrss_mb']:.0f} MB for {half['files']} PDFs, "
               f"{c['maxrss_mb']:.0f} MB for {c['files']} PDFs")
         child_ingest(folder / "c.sqlite", 2, [texts])
@@ -144,8 +150,9 @@ def bench(copies: int, small: int) -> None:
         print(f"(d) re-ingest unchanged           {d['seconds']:7.2f} s  {d['files'] / d['seconds']:7.0f} files/s  "
               f"({d['files']} files, {d['outcomes']})")
         e = child_ingest(folder / "e.sqlite", 2, pdfs)
-        print(f"(e) ingest --workers 2            {e['seconds']:7.2f} s  {e['pages'] / e['seconds']:7.1f} pages/s  "
-              f"speed-up over (c) {c['seconds'] / e['seconds']:.2f}x  peak memory (main) {e['maxrss_mb']:.0f} MB")
+        print(f"(e) ingest --workers 2            {e['seconds']:7.2f} s  {e['cpu']:7.2f} s CPU  "
+              f"{e['pages'] / e['seconds']:7.1f} pages/s  wall speed-up over (c) {c['seconds'] / e['seconds']:.2f}x  "
+              f"peak memory (main) {e['maxrss_mb']:.0f} MB")
         wall, cpu = startup()
         print(f"(f) maalspor --help               {wall:7.3f} s wall (best of 5), {cpu:.3f} s CPU")
         shutil.rmtree(folder, ignore_errors=True)
