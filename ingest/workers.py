@@ -4,7 +4,8 @@ Reading and parsing is nearly all of an ingest and needs nothing but the file, s
 process pool (or a dask.distributed cluster, `ingest/dask_executor.py`); everything that
 touches the database stays here, so SQLite never sees two writers and each document is still
 stored in its own transaction. At most a few jobs per worker are in flight, so memory does not
-grow with the number of files. Ctrl-C stops the workers at once; documents already stored stay.
+grow with the number of files. Ctrl-C drops the queued files and lets the ones being parsed finish
+(a second Ctrl-C stops them at once); documents already stored stay.
 """
 
 from __future__ import annotations
@@ -67,10 +68,19 @@ class LocalPool:
         return set(wait(futures, return_when=FIRST_COMPLETED).done)
 
     def close(self, cancel: bool) -> None:
-        if cancel:
-            for proc in list(getattr(self.pool, "_processes", {}).values()):
+        """Shut the pool down; on `cancel` (Ctrl-C, a database error) drop the queued files and let the
+        few being parsed finish, which takes a second or two. A second Ctrl-C stops them at once."""
+        try:
+            self.pool.shutdown(wait=True, cancel_futures=cancel)
+        except KeyboardInterrupt:
+            for proc in list((getattr(self.pool, "_processes", None) or {}).values()):
                 proc.terminate()
-        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+            # a worker killed mid-message leaves the pool's reader waiting for the rest of it for ever;
+            # closing our end of the result pipe ends that wait, so the interpreter can exit
+            queue = getattr(self.pool, "_result_queue", None)
+            if queue is not None:
+                queue._writer.close()
+            raise
 
 
 def make_executor(executor: str, workers: int, scheduler: str | None) -> Executor:
