@@ -42,7 +42,6 @@ from models.records import ParsedDocument, RawDocument
 from models.schema import DocumentPathRow, DocumentRow, FileOutcomeRow
 from models.store import attach_path, record_outcome, store_parsed
 from parsers import PARSER_VERSION
-from parsers.parse import parse_raw
 from parsers.readers import SUPPORTED_SUFFIXES, read_document
 from parsers.readers.errors import ATTENTION, ReadError, one_line
 from parsers.readers.pdf import scanned_pages
@@ -335,6 +334,14 @@ def _read_ocr(path: Path, force: bool, timeout: float | None) -> RawDocument:
     raw.warnings.insert(0, f"text layer made by OCR (ocrmypdf -l {ocr_tool.LANGUAGE}"
                            f"{' --force-ocr' if force else ' --skip-text'}): check names and figures")
     return raw
+
+
+def parse_raw(raw: RawDocument) -> ParsedDocument:
+    """`parsers.parse.parse_raw`, imported on first use: spaCy and the extractors take seconds to
+    import, which a re-run over unchanged files never needs."""
+    from parsers.parse import parse_raw as parse
+
+    return parse(raw)
 
 
 def _parse(path: Path, ocr: bool, timeout: float | None) -> tuple[ParsedDocument, str]:
