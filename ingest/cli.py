@@ -3,26 +3,29 @@
 Write commands (ingest, prune, db upgrade) open the database with `make_engine`, which
 migrates; the others open it read-only. Every problem with the command line or the database
 is one line on stderr and exit status 2.
+
+Everything heavy (the pipeline with pdfium, pdfplumber and spaCy, SQLAlchemy, pydantic, rich's
+tables, the review app, matplotlib, pyarrow) is imported inside the command that needs it, so
+`maalspor --help` starts in well under 0.3 s (tests/test_startup.py checks which modules it loads).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from ingest import ocr as ocr_tool
-from ingest import pipeline, queries
-from models.db import DatabaseProblem, database_url, display_url, make_engine, open_readonly, scrub, upgrade
-from models.records import Verdict
-from parsers.readers.errors import one_line
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ingest import pipeline
+
+# Kept equal to ingest.pipeline.DEFAULT_TIMEOUT (tests/test_startup.py checks), which is too heavy to import here.
+DEFAULT_TIMEOUT = 300.0
 
 app = typer.Typer(help="Goals that Danish councils set and follow up on, from their minutes.",
                   no_args_is_help=True, add_completion=False, rich_markup_mode="markdown")
@@ -33,7 +36,22 @@ app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
 review_app = typer.Typer(help="QA review: the web app for reviewers, accounts, the audit log, gold export.")
 app.add_typer(review_app, name="review")
-console = Console(stderr=True)
+
+
+class _LazyConsole:
+    """rich's Console on stderr, made on first use."""
+
+    _console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            _LazyConsole._console = Console(stderr=True)
+        return getattr(self._console, name)
+
+
+console = _LazyConsole()
 
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL, SQLite or PostgreSQL (see README); "
                                               "default $MAALSPOR_DB, else the file data/db/maalspor.sqlite.")]
@@ -43,6 +61,29 @@ class Format(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     parquet = "parquet"
+
+
+class VerdictName(StrEnum):
+    """models.records.Verdict without importing pydantic (tests/test_startup.py checks they agree)."""
+
+    met = "met"
+    not_met = "not_met"
+    expected_met = "expected_met"
+    expected_not_met = "expected_not_met"
+    too_early = "too_early"
+    not_measurable = "not_measurable"
+    dropped = "dropped"
+    partly_met = "partly_met"
+    none = "none"
+
+
+class ExecutorName(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class SqlFormat(StrEnum):
@@ -82,6 +123,9 @@ def _usage_error(message: str) -> NoReturn:
 
 def _engine(db: str | None, write: bool = False):  # type: ignore[no-untyped-def]
     """The database for a command: migrated for writing, or read-only (never created)."""
+    from models.db import DatabaseProblem, display_url, make_engine, open_readonly, scrub
+    from parsers.readers.errors import one_line
+
     try:
         return make_engine(db) if write else open_readonly(db)
     except DatabaseProblem as exc:
@@ -107,7 +151,14 @@ def ingest(
                                       "Debian's ocrmypdf, plus tesseract-ocr-dan).")] = False,
     max_mb: Annotated[int, typer.Option(min=1, help="Refuse files larger than this many MB.")] = 500,
     timeout: Annotated[float, typer.Option(min=0, help="Stop reading one file after this many seconds "
-                                           "(0: no limit).")] = pipeline.DEFAULT_TIMEOUT,
+                                           "(0: no limit).")] = DEFAULT_TIMEOUT,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Parse in this many processes "
+                                                "(default: one per CPU; 1 parses in this process).")] = None,
+    executor: Annotated[ExecutorName, typer.Option("--executor", help="local: a process pool here; dask: a "
+                                                   "dask.distributed cluster (the `dask` extra).")] =
+        ExecutorName.local,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. "
+                                                  "tcp://host:8786 (default: start a local cluster).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every file's outcome, not only the "
                                           "ones that need attention.")] = False,
@@ -120,8 +171,19 @@ def ingest(
     others are stored all the same), 2 for a usage error, 130 after Ctrl-C (what was stored
     stays stored: run the same command again to continue).
 
-    Example: `maalspor ingest data/raw --db sqlite:///data/db/maalspor.sqlite`
+    Example: `maalspor ingest data/raw --db sqlite:///data/db/maalspor.sqlite --workers 4`
     """
+    from ingest import ocr as ocr_tool
+    from ingest import pipeline
+    from ingest.progress import ingest_progress
+
+    if scheduler and executor != ExecutorName.dask:
+        _usage_error("--scheduler needs --executor dask")
+    if executor == ExecutorName.dask:
+        from ingest.dask_executor import missing
+
+        if (reason := missing()) is not None:
+            _usage_error(f"--executor dask: {reason}")
     for p in paths or []:
         if not p.exists() and not p.is_symlink():  # a typo; a broken link is the file's own outcome
             _usage_error(f"{pipeline.display_path(p)}: no such file or folder; check the path")
@@ -138,18 +200,10 @@ def ingest(
             raise typer.Exit(0)
     if ocr and (reason := ocr_tool.missing()) is not None:
         _say(f"--ocr: {reason}; scanned PDFs will be reported as needs_ocr")
-    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=console, disable=quiet, transient=True) as progress:
-        task = progress.add_task("", total=None)
-
-        def on_file(path: Path | None, result: pipeline.FileResult | None, total: int) -> None:
-            if path is None:
-                progress.update(task, total=total)
-                return
-            progress.update(task, advance=1, description=escape(pipeline.display_path(path.name)[:50]))
-
+    with ingest_progress(console, disable=quiet) as on_file:
         summary = pipeline.ingest_paths(engine, inputs, force=force, on_file=on_file, max_bytes=max_mb << 20,
-                                        retry=retry_failed, ocr=ocr, timeout=timeout or None)
+                                        retry=retry_failed, ocr=ocr, timeout=timeout or None,
+                                        workers=workers or _cpus(), executor=executor.value, scheduler=scheduler)
     _print_summary(engine, summary, verbose)
     _follow_corrections(engine)
     raise typer.Exit(summary.exit_code)
@@ -158,6 +212,11 @@ def ingest(
 def _print_summary(engine, summary: pipeline.RunSummary, verbose: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Every file that needs attention, one line each with what to do, then this run's counts
     and, apart from them, what the database holds now."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ingest import pipeline, queries
+
     for r in summary.results:
         if r.outcome not in pipeline.GOOD:
             _say(f"{r.outcome:>11}  {r.message or r.path}", "red")
@@ -228,6 +287,8 @@ def export_items(
 ) -> None:
     """Agenda items: document, municipality, meeting_date, number, title, case_number, closed,
     decision, page_start, page_end, anchor."""
+    from ingest import queries
+
     _check_output(output)
     engine = _engine(db)
     _write(queries.item_rows(engine), fmt, output, queries.ITEM_FIELDS)
@@ -240,12 +301,16 @@ def export_goals(
     db: DbOption = None,
 ) -> None:
     """Goals with verdicts and figures (figures nested in JSONL and Parquet, flattened in CSV)."""
+    from ingest import queries
+
     _check_output(output)
     engine = _engine(db)
     _write(queries.goal_rows(engine), fmt, output, queries.GOAL_FIELDS)
 
 
 def _write(rows, fmt: Format, output: Path | None, fields: list[str]) -> None:  # type: ignore[no-untyped-def]
+    from ingest import queries
+
     if fmt is Format.parquet:
         if output is None:
             raise typer.BadParameter("parquet is binary: give a file with -o FILE.parquet", param_hint="--format")
@@ -274,6 +339,7 @@ def export_links(
     db: DbOption = None,
 ) -> None:
     """Links between goals: from/to document, plan year and goal id, score, state, method, reasons, series."""
+
     from ingest import history
 
     _check_output(output)
@@ -366,6 +432,9 @@ def history(
 
     Example: maalspor history "gymnasial" --municipality Norddjurs
     """
+    from rich.console import Console
+    from rich.table import Table
+
     from ingest import history as hist
 
     engine = _engine(db)
@@ -402,7 +471,11 @@ def sql(
     import csv
     import json
 
+    from rich.console import Console
+    from rich.table import Table
+
     from ingest.sql import QueryError, Refused, run_query
+    from models.db import scrub
 
     try:
         result = run_query(query, db)
@@ -471,6 +544,7 @@ def serve_datasette(
     from sqlalchemy.engine import make_url
 
     from ingest.datasette import write_metadata
+    from models.db import database_url
 
     url = make_url(database_url(db))
     if not url.drivername.startswith("sqlite") or not url.database:
@@ -494,8 +568,8 @@ def serve_datasette(
 def goals(
     municipality: Annotated[str | None, typer.Option(help="e.g. Norddjurs")] = None,
     year: Annotated[int | None, typer.Option(help="Plan year.")] = None,
-    verdict: Annotated[Verdict | None, typer.Option(metavar="VERDICT", show_choices=False, help=(
-        f"One of {', '.join(v.value for v in Verdict)}."))] = None,
+    verdict: Annotated[VerdictName | None, typer.Option(metavar="VERDICT", show_choices=False, help=(
+        f"One of {', '.join(v.value for v in VerdictName)}."))] = None,
     search: Annotated[str | None, typer.Option(help="Text in title, goal, theme or status.")] = None,
     db: DbOption = None,
 ) -> None:
@@ -503,6 +577,12 @@ def goals(
 
     Example: `maalspor goals --municipality Norddjurs --year 2024 --search samtaler`
     """
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ingest import queries
+
     engine = _engine(db)
     rows = list(queries.goal_rows(engine, municipality, year, verdict.value if verdict else None, search))
     table = Table(show_lines=False)
@@ -528,6 +608,9 @@ def status(db: DbOption = None, all_files: Annotated[bool, typer.Option("--all",
                                                                         "not only failures.")] = False) -> None:
     """Files whose last ingest did not succeed, newest first, with what to do about them, and
     stored files that are gone from the archive (`maalspor prune` removes them)."""
+    from rich.console import Console
+
+    from ingest import pipeline, queries
     from ingest import prune as pruning
 
     engine = _engine(db)
@@ -567,6 +650,8 @@ def prune(
     A document goes with its items, goals and figures once none of its paths exists;
     recorded outcomes of paths that are gone go too. `maalspor status` lists them first.
     """
+    from rich.console import Console
+
     from ingest import prune as pruning
 
     engine = _engine(db, write=not dry_run)
@@ -587,6 +672,11 @@ def prune(
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create the database or bring its schema to the newest version (Alembic migrations)."""
+    from rich.console import Console
+
+    from models.db import display_url, scrub, upgrade
+    from parsers.readers.errors import one_line
+
     engine = _engine_unmigrated(db)
     try:
         upgrade(engine)
@@ -597,6 +687,9 @@ def db_upgrade(db: DbOption = None) -> None:
 
 
 def _engine_unmigrated(db: str | None):  # type: ignore[no-untyped-def]
+    from models.db import display_url, make_engine, scrub
+    from parsers.readers.errors import one_line
+
     try:
         return make_engine(db, migrate=False)
     except Exception as exc:
@@ -615,6 +708,7 @@ def review(
 
     Example: maalspor review add-user anna --role reviewer < pw.txt && maalspor review --port 8000
     """
+
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from models.types import Bounded, CleanJSON, CleanText
@@ -157,6 +157,8 @@ class FileOutcomeRow(Base):
     outcome: Mapped[str] = mapped_column(Bounded(16), index=True)
     message: Mapped[str] = mapped_column(CleanText)
     at: Mapped[datetime] = mapped_column(DateTime)
+    # st_mtime_ns when the content was last hashed: with the size, lets a re-run skip the file unread
+    mtime_ns: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 Index("ix_goals_series", GoalRow.goal_id, GoalRow.plan_year)
