@@ -11,7 +11,7 @@ from ingest import pipeline
 from models.db import make_engine
 from tests.conftest import corpus_path
 from tests.test_crash_safety import check_whole, fingerprint
-from tests.test_parallel import rows
+from tests.test_parallel import _url, rows
 
 pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install 'maalspor[dask]')")
 
@@ -31,8 +31,8 @@ def test_dask_local_cluster_stores_what_a_local_run_stores(tmp_path: Path) -> No
     outcomes = sorted((r.path, r.outcome, r.message) for r in remote.results)
     assert outcomes == sorted((r.path, r.outcome, r.message) for r in local.results)
     assert ("ok" in {o for _, o, _ in outcomes}) and remote.count("corrupt") == 1
-    check_whole(dask_db)
-    assert fingerprint(dask_db) == fingerprint(local_db)
+    check_whole(_url(dask_db))
+    assert fingerprint(_url(dask_db)) == fingerprint(_url(local_db))
     assert rows(dask_db) == rows(local_db)
     again = pipeline.ingest_paths(engine, inputs, workers=2, executor="dask")
     assert again.count("ok") == 0 and again.count("unchanged") == local.count("ok")

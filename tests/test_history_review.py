@@ -1,6 +1,6 @@
 """Goal history meets the reviewers' overlay: `goal_history` and `verdict_summary` read goals through
 the effective `v_goals`, so a corrected verdict, a goal marked "not a goal" and a goal a reviewer added
-(negative id in `v_goals`) all show in them; and the migration chain 0001→…→0005 goes down and up again
+(negative id in `v_goals`) all show in them; and the migration chain 0001→…→0006 goes down and up again
 with every view restored as the revision below defined it."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from review import overlay
 from tests.conftest import corpus_path
 
 DOC = "norddjurs_beskaeftigelsesraad_2024-08-29.txt"
-CHAIN = ["0001", "0002", "0003", "0004", "0005"]
+CHAIN = ["0001", "0002", "0003", "0004", "0005", "0006"]
 
 
 @pytest.fixture
@@ -105,5 +105,5 @@ def test_migration_chain_is_linear_and_every_downgrade_restores_the_views_below(
     _goto(url, "head", down=False)
     engine = make_engine(url, migrate=False)
     with engine.connect() as conn:
-        assert _views(conn) == views["0005"]
+        assert _views(conn) == views["0006"]
     engine.dispose()

@@ -19,6 +19,11 @@ from tests.test_crash_safety import check_whole, corpus_folder, count_documents,
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _url(db: Path) -> str:
+    """The crash-safety helpers take URLs (they run on PostgreSQL too)."""
+    return f"sqlite:///{db}"
+
+
 def rows(db: Path) -> tuple[list[dict], list[dict]]:
     engine = make_engine(f"sqlite:///{db}")
     key = repr
@@ -43,8 +48,8 @@ def test_two_workers_store_what_one_worker_stores(inbox: Path, one_worker: Path,
     summary = pipeline.ingest_paths(make_engine(f"sqlite:///{db}"), [inbox, ROOT / "data" / "raw"], workers=2)
     assert not summary.failed, [r.message for r in summary.failed]
     assert summary.count("ok") == len(summary.results)
-    check_whole(db)
-    assert fingerprint(db) == fingerprint(one_worker)
+    check_whole(_url(db))
+    assert fingerprint(_url(db)) == fingerprint(_url(one_worker))
     assert rows(db) == rows(one_worker)
 
 
@@ -97,7 +102,7 @@ def test_ctrl_c_stops_a_pooled_run_and_a_rerun_completes(inbox: Path, one_worker
     cmd = [*maalspor_command(), "ingest", "-q", "--workers", "2", "--db", f"sqlite:///{db}", str(inbox)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120
-    while proc.poll() is None and time.monotonic() < deadline and count_documents(db) < 1:
+    while proc.poll() is None and time.monotonic() < deadline and count_documents(_url(db)) < 1:
         time.sleep(0.01)
     assert proc.poll() is None, "the ingest finished before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)  # what the terminal does: the whole process group gets it
@@ -107,13 +112,13 @@ def test_ctrl_c_stops_a_pooled_run_and_a_rerun_completes(inbox: Path, one_worker
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode != 0
-    stored = count_documents(db)
+    stored = count_documents(_url(db))
     assert 1 <= stored < len(list(inbox.iterdir()))
-    check_whole(db)
+    check_whole(_url(db))
     done = subprocess.run([*cmd[:-1], str(inbox), str(ROOT / "data" / "raw")], capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
-    check_whole(db)
-    assert fingerprint(db) == fingerprint(one_worker)
+    check_whole(_url(db))
+    assert fingerprint(_url(db)) == fingerprint(_url(one_worker))
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM file_outcomes WHERE outcome != 'ok'").fetchone()[0] == 0
