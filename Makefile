@@ -4,30 +4,46 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo clean debs
+.PHONY: run test lint demo clean debs browser
 
-# Debian packages the OCR path needs (the OCR test skips without them) and the fonts the layout-variation
-# PDFs are written in (those tests skip without them). Installed only when missing and when we may
-# (root with apt-get); otherwise a note, never a failure.
-DEBS := ocrmypdf tesseract-ocr-dan fonts-dejavu-core
+# Debian packages the OCR path needs (the OCR test skips without them), the fonts the layout-variation
+# PDFs are written in (those tests skip without them) and PostgreSQL, whose initdb/pg_ctl the storage
+# tests use for a throw-away cluster (their PostgreSQL variants skip without it). Installed only when
+# missing and when we may (root with apt-get); otherwise a note, never a failure.
+OCR_DEBS := ocrmypdf tesseract-ocr-dan fonts-dejavu-core
+PG_DEBS := postgresql
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,review]"
 	@touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/maalspor ingest data/raw
 
-debs:
-	@if command -v ocrmypdf >/dev/null 2>&1 && dpkg -s tesseract-ocr-dan fonts-dejavu-core >/dev/null 2>&1; then :; \
+# apt-get install $(1) unless the shell test $(2) says it is there already
+define install_debs
+	@if $(2); then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBS) >/dev/null) \
-		|| echo "note: could not install $(DEBS); the OCR and PDF layout-variant tests will skip"; \
-	else echo "note: $(DEBS) not installed; the OCR and PDF layout-variant tests will skip"; fi
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			$(1) >/dev/null) || echo "note: could not install $(1); the tests that need it will skip"; \
+	else echo "note: $(1) not installed; the tests that need it will skip"; fi
+endef
 
-test: $(STAMP) debs
+debs:
+	$(call install_debs,$(OCR_DEBS),command -v ocrmypdf >/dev/null 2>&1 && dpkg -s tesseract-ocr-dan fonts-dejavu-core >/dev/null 2>&1)
+	$(call install_debs,$(PG_DEBS),ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1)
+
+# Debian's Chromium for the review app's browser tests (Playwright drives it; no `playwright install`).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+		|| echo "note: could not install chromium; the review browser test will skip"; \
+	else echo "note: chromium not installed; the review browser test will skip"; fi
+
+test: $(STAMP) debs browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -15,13 +15,15 @@ Two runs on the same database at once (or a reviewer's session) are safe: SQLite
 the other writer (WAL and a busy timeout, see `models.db`), and the unique keys on content
 (`documents.sha256`) and on path (`document_paths.path`, `file_outcomes.path`) turn a race
 into an IntegrityError, after which the file is decided again on what is stored now, so
-content parsed by both runs is stored once.
+content parsed by both runs is stored once. On PostgreSQL the second writer waits on the first
+one's row locks instead; a deadlock or serialization failure there is retried like a lock.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
 import signal
 import stat
@@ -34,15 +36,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ingest import ocr as ocr_tool
+from models.links import link_document, link_unlinked
 from models.records import ParsedDocument, RawDocument
 from models.schema import DocumentPathRow, DocumentRow, FileOutcomeRow
 from models.store import attach_path, record_outcome, store_parsed
 from parsers import PARSER_VERSION
-from parsers.parse import parse_raw
 from parsers.readers import SUPPORTED_SUFFIXES, read_document
 from parsers.readers.errors import ATTENTION, ReadError, one_line
 from parsers.readers.pdf import scanned_pages
@@ -57,6 +59,7 @@ STICKY = {"empty", "needs_ocr", "encrypted", "corrupt", "unsupported"}
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
 DEFAULT_TIMEOUT = 300.0
 _DB_ATTEMPTS = 6
+PATH_LIMIT = FileOutcomeRow.__table__.c.path.type.length
 CHANGED_WHILE_READ = "the file changed while it was being read; run the ingest again once it is complete"
 
 T = TypeVar("T")
@@ -80,6 +83,8 @@ class RunSummary:
     results: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
     aborted: str | None = None  # why the run stopped early (the database could not be written)
+    interrupted: bool = False  # stopped by Ctrl-C (SIGINT); what was stored before it stays stored
+    total: int = 0  # files found, including the ones not reached when the run stopped early
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -89,8 +94,15 @@ class RunSummary:
         return [r for r in self.results if r.outcome not in GOOD]
 
     @property
+    def stored(self) -> int:
+        return sum(1 for r in self.results if r.outcome in GOOD)
+
+    @property
     def exit_code(self) -> int:
-        """0 when every file is stored (ok or unchanged), 1 when any is not or the run stopped."""
+        """0 when every file is stored (ok or unchanged), 1 when any is not or the run stopped,
+        130 (the shell's code for SIGINT) when Ctrl-C stopped it."""
+        if self.interrupted:
+            return 130
         return 1 if self.failed or self.aborted else 0
 
 
@@ -171,6 +183,15 @@ def discover(inputs: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
     return files, problems
 
 
+def megabytes(size: int) -> str:
+    """A size as people say it, rounded down so that it never crosses a limit: a 1.5 MB file
+    is "1.5 MB", not "2 MB" over a 1 MB limit."""
+    mb = size / (1 << 20)
+    if mb < 0.1:
+        return f"{size // 1024} kB"
+    return f"{math.floor(mb * 10 + 1e-9) / 10:g} MB" if mb < 100 else f"{math.floor(mb)} MB"
+
+
 def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
 
@@ -236,7 +257,15 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+# PostgreSQL's "try again" states: serialization failure, deadlock detected, lock not available
+_RETRY_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
 def _locked(exc: OperationalError) -> bool:
+    """Another writer is in the way (SQLite's lock, PostgreSQL's deadlock or serialization
+    failure): the transaction can simply run again."""
+    if getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES:
+        return True
     text = str(exc.orig if exc.orig is not None else exc).lower()
     return "locked" in text or "busy" in text
 
@@ -256,6 +285,8 @@ def _with_db(engine: Engine, work: Callable[[Session], T]) -> T:
         except IntegrityError:
             if last:
                 raise
+        except DataError:  # a value this document holds that the database refuses: costs the file only
+            raise
         except OperationalError as exc:
             if not _locked(exc):
                 raise DatabaseUnavailable(f"the database cannot be written ({one_line(str(exc.orig))}); "
@@ -270,13 +301,14 @@ def _with_db(engine: Engine, work: Callable[[Session], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _previous(session: Session, key: str, sha: str, force: bool, retry: bool, ocr: bool) -> FileResult | None:
+def _previous(session: Session, key: str, sha: str, force: bool, retry: bool, ocr: bool,
+              mtime_ns: int | None = None) -> FileResult | None:
     """What is already known about this content at this path, or None when it must be parsed."""
     with session.begin():
         current = session.scalars(select(DocumentRow).where(DocumentRow.sha256 == sha)).first()
         if current is not None and current.parser_version == PARSER_VERSION and not force:
             linked = session.scalars(select(DocumentPathRow).where(DocumentPathRow.path == key)).first()
-            record_outcome(session, key, sha, current.size, "ok", "")
+            record_outcome(session, key, sha, current.size, "ok", "", mtime_ns)
             if linked is not None and linked.document_id == current.id:
                 return FileResult(key, "unchanged", "", sha, current.pages)
             others = [p.path for p in current.paths if p.path != key]
@@ -287,22 +319,26 @@ def _previous(session: Session, key: str, sha: str, force: bool, retry: bool, oc
         previous = session.scalars(select(FileOutcomeRow).where(FileOutcomeRow.path == key)).first()
         if previous is not None and previous.sha256 == sha and previous.outcome in STICKY and not retry \
                 and not (ocr and previous.outcome == "needs_ocr"):
+            if mtime_ns is not None and previous.mtime_ns != mtime_ns:
+                previous.mtime_ns = mtime_ns
             return FileResult(key, previous.outcome, previous.message, sha, repeated=True)
         return None
 
 
 def _store(session: Session, parsed: ParsedDocument, key: str, name: str, sha: str, size: int,
-           force: bool, note: str) -> FileResult:
+           force: bool, note: str, mtime_ns: int | None = None) -> FileResult:
     """Write the parsed document, unless a concurrent run stored the same content meanwhile."""
     with session.begin():
         current = session.scalars(select(DocumentRow).where(DocumentRow.sha256 == sha)).first()
         if current is not None and current.parser_version == PARSER_VERSION and not force:
             attach_path(session, current, key, name)
-            record_outcome(session, key, sha, size, "ok", "")
+            record_outcome(session, key, sha, size, "ok", "", mtime_ns)
             return FileResult(key, "unchanged", f"{key}: stored meanwhile by another ingest run", sha,
                               current.pages)
-        store_parsed(session, parsed, sha, size, key, name, PARSER_VERSION)
-        record_outcome(session, key, sha, size, "ok", note)
+        row = store_parsed(session, parsed, sha, size, key, name, PARSER_VERSION)
+        session.flush()
+        link_document(session, row.id)  # in the same transaction: a document never lands without its links
+        record_outcome(session, key, sha, size, "ok", note, mtime_ns)
     return FileResult(key, "ok", note, sha, parsed.document.page_count, len(parsed.items), len(parsed.goals))
 
 
@@ -334,6 +370,14 @@ def _read_ocr(path: Path, force: bool, timeout: float | None) -> RawDocument:
     return raw
 
 
+def parse_raw(raw: RawDocument) -> ParsedDocument:
+    """`parsers.parse.parse_raw`, imported on first use: spaCy and the extractors take seconds to
+    import, which a re-run over unchanged files never needs."""
+    from parsers.parse import parse_raw as parse
+
+    return parse(raw)
+
+
 def _parse(path: Path, ocr: bool, timeout: float | None) -> tuple[ParsedDocument, str]:
     """Read and parse one file (with OCR when asked and needed); returns the note for the report."""
     try:
@@ -357,6 +401,114 @@ def _parse(path: Path, ocr: bool, timeout: float | None) -> tuple[ParsedDocument
     return parsed, "; ".join(notes)
 
 
+@dataclass
+class Pending:
+    """A file hashed and found new or changed: it must be parsed, then stored by `finish`."""
+
+    path: Path
+    key: str
+    sha: str
+    size: int
+    before: os.stat_result
+    start: float
+
+
+def _failure(exc: BaseException, key: str, timeout: float | None) -> tuple[str, str] | None:
+    """The outcome and one-line message for an error about one file; None for what must stop the run."""
+    if isinstance(exc, ReadError):
+        return exc.kind, f"{key}: {one_line(exc.message)}"
+    if isinstance(exc, ParseTimeout):
+        return "failed", (f"{key}: reading took longer than {timeout:g} s and was stopped; the file may be "
+                          "damaged: raise --timeout to give it longer")
+    if isinstance(exc, KeyboardInterrupt | DatabaseUnavailable) or not isinstance(exc, Exception):
+        return None
+    if isinstance(exc, MemoryError):
+        return "failed", f"{key}: out of memory while reading it; lower --max-mb or read it alone"
+    if isinstance(exc, OSError):  # unreadable after all (permissions changed, I/O error on a network share)
+        return "failed", (f"{key}: cannot read it ({exc.strerror or type(exc).__name__}); check that it is "
+                          "readable and the disk or share is healthy, then run again")
+    return "failed", (f"{key}: {type(exc).__name__}: {one_line(str(exc))[:300]} (a bug in maalspor: please "
+                      "report it with the file)")
+
+
+def _failed(engine: Engine, key: str, sha: str | None, size: int | None, outcome: str, message: str,
+            start: float, mtime_ns: int | None = None) -> FileResult:
+    recorded_sha = sha if outcome in STICKY else None
+    _with_db(engine, lambda s: _record(s, key, recorded_sha, size, outcome, message, mtime_ns))
+    return FileResult(key, outcome, message, sha, seconds=time.perf_counter() - start)
+
+
+def prepare(engine: Engine, path: Path, force: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
+            retry: bool = False, ocr: bool = False) -> FileResult | Pending:
+    """Stat and hash one file and decide on what is stored: its final result, or `Pending` to parse."""
+    start = time.perf_counter()
+    key = display_path(os.path.abspath(path))
+    if len(key) > PATH_LIMIT:  # cannot even be recorded (cut short it could name another file)
+        return FileResult(key, "failed", f"{key}: the path is {len(key)} characters long, more than the "
+                          f"{PATH_LIMIT} the database keeps; move the file to a shorter path")
+    sha: str | None = None
+    size: int | None = None
+    try:
+        before = _stat_regular(path)
+        size = before.st_size
+        if size > max_bytes:
+            shown = megabytes(size) if megabytes(size) != megabytes(max_bytes) else f"{size:,} bytes"
+            raise ReadError("too_large", f"the file is {shown}, over the {megabytes(max_bytes)} limit; raise "
+                                         "--max-mb to read it")
+        sha, size = hash_file(path)
+        known = _with_db(engine, lambda s: _previous(s, key, sha, force, retry, ocr, before.st_mtime_ns))
+        if known is not None:
+            known.seconds = time.perf_counter() - start
+            return known
+        return Pending(path, key, sha, size, before, start)
+    except BaseException as exc:
+        failure = _failure(exc, key, None)
+        if failure is None:
+            raise
+        return _failed(engine, key, sha, size, *failure, start)
+
+
+def parse_file(path: Path, key: str, ocr: bool = False,
+               timeout: float | None = DEFAULT_TIMEOUT) -> tuple[ParsedDocument, str] | tuple[None, tuple[str, str]]:
+    """Read and parse one file: (parsed, note), or (None, (outcome, message)). Runs in a worker process
+    as well as in-process; raises only KeyboardInterrupt."""
+    try:
+        return _parse(path, ocr, timeout)
+    except BaseException as exc:
+        failure = _failure(exc, key, timeout)
+        if failure is None:
+            raise
+        return None, failure
+
+
+def finish(engine: Engine, job: Pending, parsed: ParsedDocument | None, note_or_failure: str | tuple[str, str],
+           force: bool = False) -> FileResult:
+    """Store what `parse_file` returned for `job` (or record why it could not be read)."""
+    mtime_ns = job.before.st_mtime_ns
+    try:
+        if parsed is None:
+            assert isinstance(note_or_failure, tuple)
+            return _failed(engine, job.key, job.sha, job.size, *note_or_failure, job.start, mtime_ns)
+        try:
+            after = job.path.stat()
+        except OSError as exc:
+            raise ReadError("failed", "the file disappeared while it was being read; run the ingest "
+                                      "again") from exc
+        if _signature(after) != _signature(job.before):
+            raise ReadError("failed", CHANGED_WHILE_READ)
+        name = display_path(job.path.name)
+        note = f"{job.key}: {note_or_failure}" if note_or_failure else ""
+        result = _with_db(engine, lambda s: _store(s, parsed, job.key, name, job.sha, job.size, force, note,
+                                                   mtime_ns))
+        result.seconds = time.perf_counter() - job.start
+        return result
+    except BaseException as exc:
+        failure = _failure(exc, job.key, None)
+        if failure is None:
+            raise
+        return _failed(engine, job.key, job.sha, job.size, *failure, job.start)
+
+
 def ingest_file(engine: Engine, path: Path, force: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
                 retry: bool = False, ocr: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> FileResult:
     """Ingest one file and record its outcome; never raises for anything about the file itself.
@@ -366,85 +518,136 @@ def ingest_file(engine: Engine, path: Path, force: bool = False, max_bytes: int 
     Raises `DatabaseUnavailable` when the database cannot be written, and lets
     KeyboardInterrupt through.
     """
-    start = time.perf_counter()
-    key = display_path(os.path.abspath(path))
-    sha: str | None = None
-    size: int | None = None
-    try:
-        before = _stat_regular(path)
-        size = before.st_size
-        if size > max_bytes:
-            raise ReadError("too_large", f"the file is {size / (1 << 20):.0f} MB, over the "
-                                         f"{max_bytes / (1 << 20):.0f} MB limit; raise --max-mb to read it")
-        sha, size = hash_file(path)
-        known = _with_db(engine, lambda s: _previous(s, key, sha, force, retry, ocr))
-        if known is not None:
-            known.seconds = time.perf_counter() - start
-            return known
-        parsed, note = _parse(path, ocr, timeout)
-        try:
-            after = path.stat()
-        except OSError as exc:
-            raise ReadError("failed", "the file disappeared while it was being read; run the ingest "
-                                      "again") from exc
-        if _signature(after) != _signature(before):
-            raise ReadError("failed", CHANGED_WHILE_READ)
-        name = display_path(path.name)
-        result = _with_db(engine, lambda s: _store(s, parsed, key, name, sha, size,
-                                                   force, f"{key}: {note}" if note else ""))
-        result.seconds = time.perf_counter() - start
-        return result
-    except ReadError as exc:
-        outcome, message = exc.kind, f"{key}: {one_line(exc.message)}"
-    except ParseTimeout:
-        outcome, message = "failed", (f"{key}: reading took longer than {timeout:g} s and was stopped; the "
-                                      "file may be damaged: raise --timeout to give it longer")
-    except (KeyboardInterrupt, DatabaseUnavailable):
-        raise
-    except MemoryError:
-        outcome, message = "failed", f"{key}: out of memory while reading it; lower --max-mb or read it alone"
-    except OSError as exc:  # unreadable after all (permissions changed, I/O error on a network share)
-        outcome, message = "failed", (f"{key}: cannot read it ({exc.strerror or type(exc).__name__}); check "
-                                      "that it is readable and the disk or share is healthy, then run again")
-    except Exception as exc:  # a parser bug must cost one file, not the batch
-        outcome, message = "failed", (f"{key}: {type(exc).__name__}: {one_line(str(exc))[:300]} (a bug in "
-                                      "maalspor: please report it with the file)")
-    recorded_sha = sha if outcome in STICKY else None
-    _with_db(engine, lambda s: _record(s, key, recorded_sha, size, outcome, message))
-    return FileResult(key, outcome, message, sha, seconds=time.perf_counter() - start)
+    job = prepare(engine, path, force=force, max_bytes=max_bytes, retry=retry, ocr=ocr)
+    if isinstance(job, FileResult):
+        return job
+    parsed, note = parse_file(job.path, job.key, ocr, timeout)
+    return finish(engine, job, parsed, note, force)
 
 
-def _record(session: Session, key: str, sha: str | None, size: int | None, outcome: str, message: str) -> None:
+def _record(session: Session, key: str, sha: str | None, size: int | None, outcome: str, message: str,
+            mtime_ns: int | None = None) -> None:
     with session.begin():
-        record_outcome(session, key, sha, size, outcome, message)
+        record_outcome(session, key, sha, size, outcome, message, mtime_ns)
+
+
+def _known_signatures(engine: Engine, keys: list[str]) -> dict[str, tuple[int | None, int | None, str, str, str,
+                                                                           int | None]]:
+    """Per path: size, mtime_ns, outcome, message, sha256 and pages of what the last run stored, for the
+    paths whose content is current (parser version) and still linked to them; one query per batch."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(FileOutcomeRow.path, FileOutcomeRow.size, FileOutcomeRow.mtime_ns, FileOutcomeRow.outcome,
+                   FileOutcomeRow.message, FileOutcomeRow.sha256, DocumentRow.pages, DocumentRow.parser_version,
+                   DocumentPathRow.id)
+            .outerjoin(DocumentRow, DocumentRow.sha256 == FileOutcomeRow.sha256)
+            .outerjoin(DocumentPathRow, (DocumentPathRow.path == FileOutcomeRow.path)
+                       & (DocumentPathRow.document_id == DocumentRow.id))
+            .where(FileOutcomeRow.path.in_(keys), FileOutcomeRow.mtime_ns.is_not(None),
+                   FileOutcomeRow.sha256.is_not(None))).all()
+    known = {}
+    for path, size, mtime_ns, outcome, message, sha, pages, version, linked in rows:
+        if outcome == "ok" and (version != PARSER_VERSION or linked is None):
+            continue
+        known[path] = (size, mtime_ns, outcome, message, sha, pages)
+    return known
+
+
+def unchanged_by_signature(files: Iterable[Path], engine: Engine, force: bool = False, retry: bool = False,
+                           ocr: bool = False, batch: int = 500) -> Iterator[tuple[Path, FileResult | None]]:
+    """Each file with its result when (path, size, mtime) match what the last run hashed and stored,
+    so it is neither read nor hashed again; None when it must go through `prepare`."""
+    chunk: list[Path] = []
+
+    def decide(paths: list[Path]) -> Iterator[tuple[Path, FileResult | None]]:
+        if force:
+            yield from ((p, None) for p in paths)
+            return
+        keys = [display_path(os.path.abspath(p)) for p in paths]
+        known = _known_signatures(engine, keys)
+        for p, key in zip(paths, keys, strict=True):
+            row = known.get(key)
+            if row is None:
+                yield p, None
+                continue
+            size, mtime_ns, outcome, message, sha, pages = row
+            try:
+                st = os.stat(p)
+            except OSError:
+                yield p, None
+                continue
+            if (st.st_size, st.st_mtime_ns) != (size, mtime_ns) or not stat.S_ISREG(st.st_mode):
+                yield p, None
+            elif outcome == "ok":
+                yield p, FileResult(key, "unchanged", "", sha, pages or 0)
+            elif outcome in STICKY and not retry and not (ocr and outcome == "needs_ocr"):
+                yield p, FileResult(key, outcome, message, sha, repeated=True)
+            else:
+                yield p, None
+
+    for path in files:
+        chunk.append(path)
+        if len(chunk) >= batch:
+            yield from decide(chunk)
+            chunk = []
+    if chunk:
+        yield from decide(chunk)
 
 
 def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
                  on_file: Callable[[Path | None, FileResult | None, int], None] | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, retry: bool = False, ocr: bool = False,
-                 timeout: float | None = DEFAULT_TIMEOUT) -> RunSummary:
+                 timeout: float | None = DEFAULT_TIMEOUT, workers: int = 1, executor: str = "local",
+                 scheduler: str | None = None) -> RunSummary:
     """Ingest every file under `inputs`; one outcome per file, the batch goes on past bad files.
 
-    Stops early only when the database cannot be written (`RunSummary.aborted` says why).
+    `workers` > 1 parses in a process pool (`executor="dask"`: on a dask.distributed cluster)
+    while this process hashes, decides and stores, so the database sees one writer.
+    Stops early when the database cannot be written (`RunSummary.aborted` says why) and on
+    Ctrl-C (`RunSummary.interrupted`): every document finished before it stays stored, and the
+    summary says how far the run got, so the caller can tell the user to run it again.
     """
     start = time.perf_counter()
     files, problems = discover(inputs)
-    summary = RunSummary(results=list(problems))
+    summary = RunSummary(results=list(problems), total=len(problems) + len(files))
+
+    def done(path: Path, result: FileResult) -> None:
+        summary.results.append(result)
+        if on_file:
+            on_file(path, result, len(files))
+
     try:
         for r in problems:
             _with_db(engine, lambda s, r=r: _record(s, r.path, None, None, r.outcome, r.message))
         if on_file:
             on_file(None, None, len(files))
-        for path in files:
-            result = ingest_file(engine, path, force=force, max_bytes=max_bytes, retry=retry, ocr=ocr,
-                                 timeout=timeout)
-            summary.results.append(result)
-            if on_file:
-                on_file(path, result, len(files))
+        todo: list[Path] = []
+        for path, known in unchanged_by_signature(files, engine, force=force, retry=retry, ocr=ocr):
+            if known is not None:
+                done(path, known)
+            elif workers <= 1 and executor == "local":
+                done(path, ingest_file(engine, path, force=force, max_bytes=max_bytes, retry=retry, ocr=ocr,
+                                       timeout=timeout))
+            else:
+                todo.append(path)
+        if todo:
+            from ingest.workers import ingest_parallel
+
+            ingest_parallel(engine, todo, done, force=force, max_bytes=max_bytes, retry=retry, ocr=ocr,
+                            timeout=timeout, workers=workers, executor=executor, scheduler=scheduler)
+        _with_db(engine, _link_unlinked)
     except DatabaseUnavailable as exc:
         summary.aborted = str(exc)
+    except KeyboardInterrupt:
+        summary.interrupted = True
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _link_unlinked(session: Session) -> None:
+    """Goals stored before linking existed (an upgraded archive) join their series on the next run."""
+    with session.begin():
+        link_unlinked(session)
 
 
 def failed_paths(engine: Engine) -> list[Path]:

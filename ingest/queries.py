@@ -7,11 +7,12 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from models.schema import (
     AgendaItemRow,
+    CorrectionRow,
     DeclaredSummaryRow,
     DocumentPathRow,
     DocumentRow,
@@ -21,10 +22,11 @@ from models.schema import (
     MeetingRow,
 )
 
-ITEM_FIELDS = ["document", "number", "title", "case_number", "closed", "decision", "page_start", "page_end"]
+ITEM_FIELDS = ["document", "municipality", "meeting_date", "number", "title", "case_number", "closed", "decision",
+               "page_start", "page_end", "anchor"]
 GOAL_FIELDS = ["document", "municipality", "meeting_date", "agenda_item", "plan", "plan_year", "goal_id", "kind",
                "theme", "title", "text", "status_text", "verdict", "verdict_text", "expectation", "confidence",
-               "confidence_reasons", "summary_mismatch", "page", "figures"]
+               "confidence_reasons", "summary_mismatch", "page", "figures", "review_state"]
 
 
 def _doc_names(session: Session) -> dict[int, str]:
@@ -37,20 +39,25 @@ def _doc_names(session: Session) -> dict[int, str]:
 
 
 def item_rows(engine: Engine) -> Iterator[dict[str, Any]]:
+    """Agenda items as reviewers left them (`v_agenda_items` applies corrections and hides false items),
+    with the municipality and date of their meeting (an analyst's first filter) and the anchor, the key
+    that survives re-ingesting the document."""
     with Session(engine) as session:
         names = _doc_names(session)
-        for row in session.scalars(select(AgendaItemRow).order_by(AgendaItemRow.document_id, AgendaItemRow.seq)):
-            yield {"document": names.get(row.document_id, ""), "number": row.number, "title": row.title,
-                   "case_number": row.case_number, "closed": row.closed, "decision": row.decision,
-                   "page_start": row.page_start, "page_end": row.page_end}
+        rows = session.execute(text("SELECT * FROM v_agenda_items ORDER BY document_id, seq")).mappings()
+        for row in rows:
+            yield {"document": names.get(row["document_id"], ""), "municipality": row["municipality"],
+                   "meeting_date": row["meeting_date"], "number": row["number"], "title": row["title"],
+                   "case_number": row["case_number"], "closed": bool(row["closed"]), "decision": row["decision"],
+                   "page_start": row["page_start"], "page_end": row["page_end"], "anchor": row["anchor"]}
 
 
 def goal_rows(engine: Engine, municipality: str | None = None, year: int | None = None,
               verdict: str | None = None, search: str | None = None) -> Iterator[dict[str, Any]]:
+    """Effective goals: `v_goals` applies reviewers' corrections, hides "not a goal" and adds missed goals."""
     with Session(engine) as session:
         names = _doc_names(session)
-        items = {r.id: r.number for r in session.scalars(select(AgendaItemRow))}
-        meetings = {r.document_id: r for r in session.scalars(select(MeetingRow))}
+        reasons = dict(session.execute(select(GoalRow.id, GoalRow.confidence_reasons)).tuples().all())
         mismatched = {(r.item_id, r.plan_year) for r in session.scalars(
             select(DeclaredSummaryRow).where(DeclaredSummaryRow.mismatch.is_(True)))}
         figures: dict[int, list[dict[str, Any]]] = {}
@@ -58,37 +65,51 @@ def goal_rows(engine: Engine, municipality: str | None = None, year: int | None 
             figures.setdefault(f.goal_id, []).append(
                 {"role": f.role, "raw": f.raw, "value": f.value, "unit": f.unit, "scale": f.scale,
                  "comparison": f.comparison, "period": f.period})
-        query = select(GoalRow).order_by(GoalRow.document_id, GoalRow.seq)
+        fixed = {c.anchor: json.loads(c.new_value or "[]") for c in session.scalars(select(CorrectionRow).where(
+            CorrectionRow.state == "active", CorrectionRow.target == "goal", CorrectionRow.field == "figures"))}
+        sql, params = "SELECT * FROM v_goals WHERE 1 = 1", {}
         if year is not None:
-            query = query.where(GoalRow.plan_year == year)
+            sql, params["year"] = sql + " AND plan_year = :year", year
         if verdict:
-            query = query.where(GoalRow.verdict == verdict)
-        for g in session.scalars(query):
-            meeting = meetings.get(g.document_id)
-            muni = meeting.municipality if meeting else None
+            sql, params["verdict"] = sql + " AND verdict = :verdict", verdict
+        for g in session.execute(text(sql + " ORDER BY document_id, seq, id"), params).mappings():
+            muni = g["municipality"]
             if municipality and (muni or "").lower() != municipality.lower():
                 continue
-            hay = " ".join(filter(None, [g.title, g.text, g.theme, g.status_text])).lower()
+            hay = " ".join(filter(None, [g["title"], g["text"], g["theme"], g["status_text"]])).lower()
             if search and search.lower() not in hay:
                 continue
-            yield {"document": names.get(g.document_id, ""), "municipality": muni,
-                   "meeting_date": meeting.date if meeting else None,
-                   "agenda_item": items.get(g.item_id) if g.item_id else None, "plan": g.plan,
-                   "plan_year": g.plan_year, "goal_id": g.goal_id, "kind": g.kind, "theme": g.theme,
-                   "title": g.title, "text": g.text, "status_text": g.status_text, "verdict": g.verdict,
-                   "verdict_text": g.verdict_text, "expectation": g.expectation, "confidence": g.confidence,
-                   "confidence_reasons": g.confidence_reasons,
-                   "summary_mismatch": (g.item_id, g.plan_year) in mismatched, "page": g.page,
-                   "figures": figures.get(g.id, [])}
+            yield {"document": names.get(g["document_id"], ""), "municipality": muni,
+                   "meeting_date": g["meeting_date"], "agenda_item": g["agenda_item"], "plan": g["plan"],
+                   "plan_year": g["plan_year"], "goal_id": g["goal_id"], "kind": g["kind"], "theme": g["theme"],
+                   "title": g["title"], "text": g["text"], "status_text": g["status_text"], "verdict": g["verdict"],
+                   "verdict_text": g["verdict_text"], "expectation": g["expectation"],
+                   "confidence": float(g["confidence"]), "confidence_reasons": reasons.get(g["id"], []),
+                   "summary_mismatch": (g["item_id"], g["plan_year"]) in mismatched, "page": g["page"],
+                   "figures": fixed.get(g["anchor"], figures.get(g["id"], [])), "review_state": g["review_state"]}
 
 
-def summary_rows(engine: Engine) -> list[dict[str, Any]]:
+def summary_rows(engine: Engine, municipality: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+    """Declared summaries, filtered like `goal_rows` so that a filtered goal list is followed
+    only by the mismatches that belong to it."""
     with Session(engine) as session:
         names = _doc_names(session)
         items = {r.id: r.number for r in session.scalars(select(AgendaItemRow))}
-        return [{"document": names.get(r.document_id, ""), "agenda_item": items.get(r.item_id or -1),
-                 "plan_year": r.plan_year, "declared": r.counts, "extracted": r.extracted, "mismatch": r.mismatch,
-                 "text": r.text} for r in session.scalars(select(DeclaredSummaryRow))]
+        meetings = {r.document_id: r for r in session.scalars(select(MeetingRow))}
+        query = select(DeclaredSummaryRow).order_by(DeclaredSummaryRow.document_id, DeclaredSummaryRow.id)
+        if year is not None:
+            query = query.where(DeclaredSummaryRow.plan_year == year)
+        rows = []
+        for r in session.scalars(query):
+            meeting = meetings.get(r.document_id)
+            muni = meeting.municipality if meeting else None
+            if municipality and (muni or "").lower() != municipality.lower():
+                continue
+            rows.append({"document": names.get(r.document_id, ""), "municipality": muni,
+                         "meeting_date": meeting.date if meeting else None, "agenda_item": items.get(r.item_id or -1),
+                         "plan_year": r.plan_year, "declared": r.counts, "extracted": r.extracted,
+                         "mismatch": r.mismatch, "text": r.text})
+        return rows
 
 
 def database_counts(engine: Engine) -> dict[str, int]:
@@ -142,3 +163,15 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str], fields: l
         writer.writerow({k: _flat(v) for k, v in row.items()})
         n += 1
     return n
+
+
+def write_parquet(rows: Iterable[dict[str, Any]], path: Any, fields: list[str]) -> int:
+    """Rows to one Parquet file; nested values (figures, reasons) stay nested as lists and structs."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    materialised = [{k: r.get(k) for k in fields} for r in rows]
+    table = pa.Table.from_pylist(materialised) if materialised else pa.table({k: pa.array([], pa.null())
+                                                                                for k in fields})
+    pq.write_table(table, path)
+    return len(materialised)

@@ -2,15 +2,18 @@
 
 A document is its content (sha256); paths are a separate table so one content under two
 names is stored once. Every derived row carries its document id and is replaced with it.
-Offsets index `documents.text`, the normalised text the parsers saw.
+Offsets index `documents.text`, the normalised text the parsers saw. Strings go through
+`models.types`, so every backend takes and keeps the same values.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from models.types import Bounded, CleanJSON, CleanText
 
 
 class Base(DeclarativeBase):
@@ -23,13 +26,13 @@ class DocumentRow(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     size: Mapped[int] = mapped_column(Integer)
     pages: Mapped[int] = mapped_column(Integer)
-    format: Mapped[str] = mapped_column(String(16))
-    reader: Mapped[str] = mapped_column(String(32))
-    parser_version: Mapped[str] = mapped_column(String(16))
-    profile: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="ok")
-    warnings: Mapped[list] = mapped_column(JSON, default=list)
-    text: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(Bounded(16))
+    reader: Mapped[str] = mapped_column(Bounded(32))
+    parser_version: Mapped[str] = mapped_column(Bounded(16))
+    profile: Mapped[str] = mapped_column(Bounded(32))
+    status: Mapped[str] = mapped_column(Bounded(16), default="ok")
+    warnings: Mapped[list] = mapped_column(CleanJSON, default=list)
+    text: Mapped[str] = mapped_column(CleanText)
     ingested_at: Mapped[datetime] = mapped_column(DateTime)
     paths: Mapped[list[DocumentPathRow]] = relationship(back_populates="document", cascade="all, delete-orphan")
 
@@ -39,7 +42,7 @@ class DocumentPathRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     path: Mapped[str] = mapped_column(String(1024), unique=True)
-    name: Mapped[str] = mapped_column(String(512))
+    name: Mapped[str] = mapped_column(Bounded(512))
     document: Mapped[DocumentRow] = relationship(back_populates="paths")
 
 
@@ -47,13 +50,13 @@ class MeetingRow(Base):
     __tablename__ = "meetings"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), unique=True)
-    municipality: Mapped[str | None] = mapped_column(String(128))
-    body: Mapped[str | None] = mapped_column(String(256))
-    date: Mapped[str | None] = mapped_column(String(10), index=True)
-    time: Mapped[str | None] = mapped_column(String(5))
-    place: Mapped[str | None] = mapped_column(String(256))
-    participants: Mapped[list] = mapped_column(JSON, default=list)
-    absentees: Mapped[list] = mapped_column(JSON, default=list)
+    municipality: Mapped[str | None] = mapped_column(Bounded(128))
+    body: Mapped[str | None] = mapped_column(Bounded(256))
+    date: Mapped[str | None] = mapped_column(Bounded(10), index=True)
+    time: Mapped[str | None] = mapped_column(Bounded(5))
+    place: Mapped[str | None] = mapped_column(Bounded(256))
+    participants: Mapped[list] = mapped_column(CleanJSON, default=list)
+    absentees: Mapped[list] = mapped_column(CleanJSON, default=list)
 
 
 class AgendaItemRow(Base):
@@ -61,16 +64,16 @@ class AgendaItemRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
-    number: Mapped[str] = mapped_column(String(16))
-    title: Mapped[str] = mapped_column(Text)
-    case_number: Mapped[str | None] = mapped_column(String(64))
+    number: Mapped[str] = mapped_column(Bounded(16))
+    title: Mapped[str] = mapped_column(CleanText)
+    case_number: Mapped[str | None] = mapped_column(Bounded(64))
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
-    decision: Mapped[str | None] = mapped_column(Text)
+    decision: Mapped[str | None] = mapped_column(CleanText)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     page_start: Mapped[int] = mapped_column(Integer)
     page_end: Mapped[int] = mapped_column(Integer)
-    anchor: Mapped[str] = mapped_column(String(128), index=True)
+    anchor: Mapped[str] = mapped_column(Bounded(128), index=True)
 
 
 class SectionRow(Base):
@@ -78,9 +81,9 @@ class SectionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
-    heading: Mapped[str] = mapped_column(String(256))
-    kind: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)
+    heading: Mapped[str] = mapped_column(Bounded(256))
+    kind: Mapped[str] = mapped_column(Bounded(32))
+    text: Mapped[str] = mapped_column(CleanText)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     page_start: Mapped[int] = mapped_column(Integer)
@@ -93,21 +96,21 @@ class GoalRow(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
-    anchor: Mapped[str] = mapped_column(String(160), index=True)
-    plan: Mapped[str | None] = mapped_column(String(256))
+    anchor: Mapped[str] = mapped_column(Bounded(160), index=True)
+    plan: Mapped[str | None] = mapped_column(Bounded(256))
     plan_year: Mapped[int | None] = mapped_column(Integer, index=True)
-    goal_id: Mapped[str | None] = mapped_column(String(32))
-    kind: Mapped[str | None] = mapped_column(String(32))
-    theme: Mapped[str | None] = mapped_column(Text)
-    title: Mapped[str | None] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
-    status_text: Mapped[str | None] = mapped_column(Text)
-    verdict: Mapped[str] = mapped_column(String(24), index=True)
-    verdict_text: Mapped[str | None] = mapped_column(Text)
-    expectation: Mapped[str | None] = mapped_column(String(24))
+    goal_id: Mapped[str | None] = mapped_column(Bounded(32))
+    kind: Mapped[str | None] = mapped_column(Bounded(32))
+    theme: Mapped[str | None] = mapped_column(CleanText)
+    title: Mapped[str | None] = mapped_column(CleanText)
+    text: Mapped[str] = mapped_column(CleanText)
+    status_text: Mapped[str | None] = mapped_column(CleanText)
+    verdict: Mapped[str] = mapped_column(Bounded(24), index=True)
+    verdict_text: Mapped[str | None] = mapped_column(CleanText)
+    expectation: Mapped[str | None] = mapped_column(Bounded(24))
     confidence: Mapped[float] = mapped_column(Float)
-    confidence_reasons: Mapped[list] = mapped_column(JSON, default=list)
-    layout: Mapped[str] = mapped_column(String(24))
+    confidence_reasons: Mapped[list] = mapped_column(CleanJSON, default=list)
+    layout: Mapped[str] = mapped_column(Bounded(24))
     page: Mapped[int | None] = mapped_column(Integer)
     start: Mapped[int | None] = mapped_column(Integer)
     end: Mapped[int | None] = mapped_column(Integer)
@@ -118,13 +121,13 @@ class FigureRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
-    role: Mapped[str] = mapped_column(String(16))
-    raw: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(Bounded(16))
+    raw: Mapped[str] = mapped_column(Bounded(256))
     value: Mapped[float] = mapped_column(Float)
-    unit: Mapped[str | None] = mapped_column(String(32))
-    scale: Mapped[str | None] = mapped_column(String(16))
-    comparison: Mapped[str | None] = mapped_column(String(16))
-    period: Mapped[str | None] = mapped_column(String(64))
+    unit: Mapped[str | None] = mapped_column(Bounded(32))
+    scale: Mapped[str | None] = mapped_column(Bounded(16))
+    comparison: Mapped[str | None] = mapped_column(Bounded(16))
+    period: Mapped[str | None] = mapped_column(Bounded(64))
     start: Mapped[int | None] = mapped_column(Integer)
     end: Mapped[int | None] = mapped_column(Integer)
 
@@ -135,10 +138,10 @@ class DeclaredSummaryRow(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"))
     plan_year: Mapped[int | None] = mapped_column(Integer)
-    counts: Mapped[dict] = mapped_column(JSON)
-    extracted: Mapped[dict] = mapped_column(JSON)
+    counts: Mapped[dict] = mapped_column(CleanJSON)
+    extracted: Mapped[dict] = mapped_column(CleanJSON)
     mismatch: Mapped[bool] = mapped_column(Boolean)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(CleanText)
     start: Mapped[int | None] = mapped_column(Integer)
     end: Mapped[int | None] = mapped_column(Integer)
 
@@ -149,11 +152,121 @@ class FileOutcomeRow(Base):
     __tablename__ = "file_outcomes"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     path: Mapped[str] = mapped_column(String(1024), unique=True)
-    sha256: Mapped[str | None] = mapped_column(String(64))
+    sha256: Mapped[str | None] = mapped_column(Bounded(64))
     size: Mapped[int | None] = mapped_column(Integer)
-    outcome: Mapped[str] = mapped_column(String(16), index=True)
-    message: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(Bounded(16), index=True)
+    message: Mapped[str] = mapped_column(CleanText)
     at: Mapped[datetime] = mapped_column(DateTime)
+    # st_mtime_ns when the content was last hashed: with the size, lets a re-run skip the file unread
+    mtime_ns: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 Index("ix_goals_series", GoalRow.goal_id, GoalRow.plan_year)
+
+
+class ReviewUserRow(Base):
+    """A reviewer (may correct) or analyst (reads only); the password is an argon2 hash."""
+
+    __tablename__ = "review_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(Bounded(16))
+    password_hash: Mapped[str] = mapped_column(Bounded(256))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CorrectionRow(Base):
+    """One reviewer's value for one field of a goal or item, keyed by its anchor, never by row id.
+
+    Parser rows are deleted and re-inserted on every re-ingest; the anchor is what survives.
+    `state` is active or withdrawn; whether the anchor still resolves is computed on read.
+    """
+
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target: Mapped[str] = mapped_column(Bounded(8))
+    anchor: Mapped[str] = mapped_column(String(160), index=True)
+    document_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # the file name at the time, so a correction can follow its goal into a changed file of that name
+    document_name: Mapped[str | None] = mapped_column(Bounded(512))
+    field: Mapped[str] = mapped_column(Bounded(32))
+    old_value: Mapped[str | None] = mapped_column(CleanText)
+    new_value: Mapped[str | None] = mapped_column(CleanText)
+    state: Mapped[str] = mapped_column(Bounded(16))
+    reason: Mapped[str | None] = mapped_column(CleanText)
+    created_by: Mapped[str] = mapped_column(Bounded(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReviewGoalRow(Base):
+    """A goal the parser missed, added by a reviewer from a span of the document."""
+
+    __tablename__ = "review_goals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    anchor: Mapped[str] = mapped_column(String(160), unique=True)
+    document_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    document_name: Mapped[str | None] = mapped_column(Bounded(512))
+    item_number: Mapped[str | None] = mapped_column(Bounded(16))
+    seq: Mapped[int] = mapped_column(Integer)
+    plan: Mapped[str | None] = mapped_column(Bounded(256))
+    plan_year: Mapped[int | None] = mapped_column(Integer)
+    goal_id: Mapped[str | None] = mapped_column(Bounded(32))
+    kind: Mapped[str | None] = mapped_column(Bounded(32))
+    theme: Mapped[str | None] = mapped_column(CleanText)
+    title: Mapped[str | None] = mapped_column(CleanText)
+    text: Mapped[str] = mapped_column(CleanText)
+    status_text: Mapped[str | None] = mapped_column(CleanText)
+    verdict: Mapped[str] = mapped_column(Bounded(24))
+    verdict_text: Mapped[str | None] = mapped_column(CleanText)
+    expectation: Mapped[str | None] = mapped_column(Bounded(24))
+    page: Mapped[int | None] = mapped_column(Integer)
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(Bounded(16))
+    created_by: Mapped[str] = mapped_column(Bounded(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReviewAuditRow(Base):
+    """Append-only: who changed what, when, from which value to which, and why."""
+
+    __tablename__ = "review_audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    user_name: Mapped[str] = mapped_column(Bounded(64))
+    action: Mapped[str] = mapped_column(Bounded(32))
+    target: Mapped[str] = mapped_column(Bounded(8))
+    anchor: Mapped[str] = mapped_column(String(160), index=True)
+    field: Mapped[str | None] = mapped_column(Bounded(32))
+    old_value: Mapped[str | None] = mapped_column(CleanText)
+    new_value: Mapped[str | None] = mapped_column(CleanText)
+    reason: Mapped[str | None] = mapped_column(CleanText)
+
+
+class GoalLinkRow(Base):
+    """A candidate link: goal `from_anchor` is carried on as `to_anchor` (see models/links.py).
+
+    Keyed by anchors, not goal ids, so links and reviewers' decisions outlive re-ingest.
+    """
+
+    __tablename__ = "goal_links"
+    __table_args__ = (UniqueConstraint("from_anchor", "to_anchor", name="uq_goal_links_pair"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_anchor: Mapped[str] = mapped_column(String(160), index=True)
+    to_anchor: Mapped[str] = mapped_column(String(160), index=True)
+    municipality: Mapped[str] = mapped_column(Bounded(128), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list] = mapped_column(CleanJSON, default=list)
+    method: Mapped[str] = mapped_column(Bounded(16))
+    state: Mapped[str] = mapped_column(Bounded(16), default="proposed", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class GoalSeriesRow(Base):
+    """Which series a goal anchor belongs to; kept across re-ingest so series ids never change."""
+
+    __tablename__ = "goal_series"
+    anchor: Mapped[str] = mapped_column(String(160), primary_key=True)
+    series: Mapped[str] = mapped_column(String(170), index=True)
+    municipality: Mapped[str] = mapped_column(Bounded(128), index=True)

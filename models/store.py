@@ -125,13 +125,21 @@ def store_parsed(session: Session, parsed: ParsedDocument, sha256: str, size: in
 
 
 def record_outcome(session: Session, path: str, sha256: str | None, size: int | None, outcome: str,
-                   message: str) -> None:
-    """Remember the last outcome for a path; writes nothing when it is what we already have."""
+                   message: str, mtime_ns: int | None = None) -> None:
+    """Remember the last outcome for a path; writes nothing when it is what we already have.
+
+    `mtime_ns` is kept only with a content hash (it says when that content was seen); a new
+    value alone is written too, so the next run can skip the file by (path, size, mtime).
+    """
     row = session.scalars(select(FileOutcomeRow).where(FileOutcomeRow.path == path)).first()
-    if row is not None and (row.sha256, row.outcome, row.message) == (sha256, outcome, message):
+    mtime_ns = mtime_ns if sha256 is not None else None
+    if row is not None and (row.sha256, row.outcome, row.message) == (sha256, outcome, message) \
+            and (mtime_ns is None or (row.mtime_ns, row.size) == (mtime_ns, size)):
         return
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     if row is None:
-        session.add(FileOutcomeRow(path=path, sha256=sha256, size=size, outcome=outcome, message=message, at=now))
+        session.add(FileOutcomeRow(path=path, sha256=sha256, size=size, outcome=outcome, message=message, at=now,
+                                   mtime_ns=mtime_ns))
     else:
         row.sha256, row.size, row.outcome, row.message, row.at = sha256, size, outcome, message, now
+        row.mtime_ns = mtime_ns

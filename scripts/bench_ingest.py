@@ -1,26 +1,171 @@
-"""Benchmark: how fast the parsers read the corpus, per stage and per page.
+"""Benchmark: full ingest against bare PDF text extraction, side by side in one run.
 
-Prints figures; asserts nothing (speed goals live here, not in timed tests).
-Usage: .venv/bin/python scripts/bench_ingest.py [FOLDER ...]   (default: ../shared/corpus/*)
+Prints figures; asserts nothing (speed goals live here, not in timed tests). Builds a folder of
+documents from the demo and corpus PDFs (each copy made distinct by a comment after `%%EOF`, so
+each is its own document) plus many small text files, then measures:
+
+  (a) bare pdfplumber `extract_text()` on every PDF page
+  (b) bare pypdfium2 text on every PDF page
+  (c) full `ingest --workers 1` of the PDFs (fresh database; in a child process: peak memory),
+      also on half of them, to show memory does not grow with the number of documents
+  (d) re-ingest of everything unchanged (files/s)
+  (e) full ingest of the PDFs with `--workers 2`
+  (f) start-up: `maalspor --help`
+
+Usage: .venv/bin/python scripts/bench_ingest.py [--copies 2] [--small 2000]
+       .venv/bin/python scripts/bench_ingest.py FOLDER ...   (or --stages [FOLDER ...])
+Given folders (or `--stages`), it instead prints per-stage timings (read, normalise, split, extract) per file.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+CORPUS = ROOT.parent / "shared" / "corpus"
 
-from parsers.extract.goals import extract_goals  # noqa: E402
-from parsers.layout import normalise  # noqa: E402
-from parsers.meeting import extract_meeting  # noqa: E402
-from parsers.readers import read_document  # noqa: E402
-from parsers.split import split_items  # noqa: E402
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from ingest.pipeline import ingest_paths
+from models.db import make_engine
+engine = make_engine(sys.argv[1])
+t, cpu = time.perf_counter(), time.process_time()
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+s = ingest_paths(engine, [Path(p) for p in sys.argv[3:]], workers=int(sys.argv[2]))
+seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu += after.ru_utime - kids.ru_utime + after.ru_stime - kids.ru_stime
+print(json.dumps({"seconds": seconds, "cpu": cpu, "files": len(s.results), "pages": sum(r.pages for r in s.results),
+                  "outcomes": {o: s.count(o) for o in ("ok", "unchanged") if s.count(o)},
+                  "failed": len(s.failed), "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 
 
-def main(folders: list[Path]) -> None:
+def sources() -> list[Path]:
+    found = sorted((ROOT / "data" / "raw").glob("*.pdf"))
+    for folder in ("pdf", "pdf-real"):
+        found += sorted((CORPUS / folder).glob("*.pdf"))
+    return found
+
+
+def build(folder: Path, copies: int, small: int) -> tuple[list[Path], Path]:
+    """`copies` distinct copies of each source PDF, and a folder of `small` distinct text files."""
+    pdfs = []
+    for k in range(copies):
+        for src in sources():
+            dst = folder / "pdf" / f"{k:03d}_{src.name}"
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_bytes(src.read_bytes() + f"\n% bench copy {k}\n".encode())
+            pdfs.append(dst)
+    texts = folder / "small"
+    texts.mkdir()
+    demo = (ROOT / "data" / "raw" / "eksempel_statusnotat_ungeindsats_2024.txt").read_text(encoding="utf-8")
+    for k in range(small):
+        (texts / f"notat_{k:05d}.txt").write_text(demo + "\n" * (k % 7 + 1) + f"Journal {k}\n", encoding="utf-8")
+    return pdfs, texts
+
+
+def bare_pdfplumber(pdfs: list[Path]) -> tuple[float, float, int]:
+    import pdfplumber
+
+    pages = 0
+    t, cpu = time.perf_counter(), time.process_time()
+    for path in pdfs:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                page.close()
+                pages += 1
+    return time.perf_counter() - t, time.process_time() - cpu, pages
+
+
+def bare_pdfium(pdfs: list[Path]) -> tuple[float, float, int]:
+    import pypdfium2 as pdfium
+
+    pages = 0
+    t, cpu = time.perf_counter(), time.process_time()
+    for path in pdfs:
+        doc = pdfium.PdfDocument(str(path))
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            textpage.get_text_range()
+            textpage.close()
+            page.close()
+            pages += 1
+        doc.close()
+    return time.perf_counter() - t, time.process_time() - cpu, pages
+
+
+def child_ingest(db: Path, workers: int, paths: list[Path]) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, f"sqlite:///{db}", str(workers), *map(str, paths)],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def startup() -> tuple[float, float]:
+    """Best wall time and CPU time (user + sys) of `maalspor --help` over five runs."""
+    exe = Path(sys.executable).with_name("maalspor")
+    walls, cpus = [], []
+    for _ in range(5):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        subprocess.run([str(exe), "--help"], capture_output=True, check=True)
+        walls.append(time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return min(walls), min(cpus)
+
+
+def bench(copies: int, small: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="maalspor-bench-") as tmp:
+        folder = Path(tmp)
+        pdfs, texts = build(folder, copies, small)
+        print(f"corpus: {len(pdfs)} PDFs ({len(sources())} sources x {copies}), {small} small text files")
+        a, a_cpu, pages = bare_pdfplumber(pdfs)
+        b, b_cpu, _ = bare_pdfium(pdfs)
+        print("    wall s and CPU s (user+sys; on a shared machine the CPU ratios are the fair ones)")
+        print(f"(a) bare pdfplumber extract_text  {a:7.2f} s  {a_cpu:7.2f} s CPU  {pages / a_cpu:7.1f} pages/CPU-s  "
+              f"({pages} pages)")
+        print(f"(b) bare pypdfium2 text           {b:7.2f} s  {b_cpu:7.2f} s CPU  {pages / b_cpu:7.1f} pages/CPU-s")
+        half = child_ingest(folder / "half.sqlite", 1, pdfs[: len(pdfs) // 2])
+        c = child_ingest(folder / "c.sqlite", 1, pdfs)
+        print(f"(c) ingest --workers 1            {c['seconds']:7.2f} s  {c['cpu']:7.2f} s CPU  "
+              f"{c['pages'] / c['cpu']:7.1f} pages/CPU-s  {c['outcomes']} failed={c['failed']}")
+        print(f"    c/a = {c['cpu'] / a_cpu:.3f} CPU ({c['seconds'] / a:.3f} wall)   "
+              f"c/b = {c['cpu'] / b_cpu:.1f} CPU ({c['seconds'] / b:.1f} wall)")
+        print(f"    peak memory: {half['maxrss_mb']:.0f} MB for {half['files']} PDFs, "
+              f"{c['maxrss_mb']:.0f} MB for {c['files']} PDFs")
+        child_ingest(folder / "c.sqlite", 2, [texts])
+        d = child_ingest(folder / "c.sqlite", 1, [folder / "pdf", texts])
+        print(f"(d) re-ingest unchanged           {d['seconds']:7.2f} s  {d['files'] / d['seconds']:7.0f} files/s  "
+              f"({d['files']} files, {d['outcomes']})")
+        e = child_ingest(folder / "e.sqlite", 2, pdfs)
+        print(f"(e) ingest --workers 2            {e['seconds']:7.2f} s  {e['cpu']:7.2f} s CPU  "
+              f"{e['pages'] / e['seconds']:7.1f} pages/s  wall speed-up over (c) {c['seconds'] / e['seconds']:.2f}x  "
+              f"peak memory (main) {e['maxrss_mb']:.0f} MB")
+        wall, cpu = startup()
+        print(f"(f) maalspor --help               {wall:7.3f} s wall (best of 5), {cpu:.3f} s CPU")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def stages(folders: list[Path]) -> None:
+    from parsers.extract.goals import extract_goals
+    from parsers.layout import normalise
+    from parsers.meeting import extract_meeting
+    from parsers.readers import read_document
+    from parsers.split import split_items
+
     totals = {"read": 0.0, "normalise": 0.0, "split": 0.0, "extract": 0.0}
     pages = files = 0
     for folder in folders:
@@ -42,12 +187,30 @@ def main(folders: list[Path]) -> None:
             print(f"{path.name[:50]:50} {doc.page_count:4} pages {t4 - t0:6.2f} s  "
                   f"{len(items):3} items {len(goals):3} goals")
     total = sum(totals.values())
+    if not files or total <= 0:
+        print(f"no .pdf, .txt, .md or .html files under {', '.join(map(str, folders)) or '(nothing)'}")
+        return
     print(f"\n{files} files, {pages} pages in {total:.2f} s = {pages / total:.1f} pages/s")
     for key, value in totals.items():
         print(f"  {key:10} {value:6.2f} s ({value / total:5.1%})")
 
 
 if __name__ == "__main__":
-    args = [Path(a) for a in sys.argv[1:]] or sorted(p for p in (ROOT.parent / "shared" / "corpus").iterdir()
-                                                      if p.is_dir() and p.name != "gold")
-    main(args)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--copies", type=int, default=2, help="copies of each source PDF (default 2)")
+    parser.add_argument("--small", type=int, default=2000, help="small text files for the re-ingest (default 2000)")
+    parser.add_argument("--stages", nargs="*", type=Path, help="per-stage timings over these folders instead "
+                        "(default: the corpus beside the project, ../shared/corpus/*)")
+    parser.add_argument("folders", nargs="*", type=Path, help="per-stage timings over these folders (as --stages)")
+    args = parser.parse_args()
+    if args.stages is not None or args.folders:
+        folders = [*(args.stages or []), *args.folders]
+        if not folders:
+            if not CORPUS.is_dir():
+                parser.error(f"no FOLDER given and no corpus at {CORPUS}")
+            folders = sorted(p for p in CORPUS.iterdir() if p.is_dir() and p.name != "gold")
+        if missing := [f for f in folders if not f.is_dir()]:
+            parser.error(f"not a folder: {missing[0]}")
+        stages(folders)
+    else:
+        bench(args.copies, args.small)

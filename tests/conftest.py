@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from tests import pg
 
 # `make test` must pass or fail the same way every run: derandomized examples and no example database
 # (a failure saved in .hypothesis/ would otherwise fail every later run of that checkout). Open-ended
@@ -41,3 +44,33 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("layout variants: goal and item F1 against the rendered gold")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg.Server]:
+    """One PostgreSQL server for the session (a throw-away cluster unless $MAALSPOR_TEST_PG names one)."""
+    context = pg.server()
+    try:
+        server = context.__enter__()
+    except pg.Unavailable as exc:
+        pytest.skip(f"PostgreSQL variant not run: {exc}")
+    try:
+        yield server
+    finally:
+        context.__exit__(None, None, None)
+
+
+@pytest.fixture
+def pg_url(pg_server: pg.Server) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database per test, dropped afterwards."""
+    url = pg_server.create_database()
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend the project supports: the storage tests run on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return request.getfixturevalue("pg_url")

@@ -5,6 +5,10 @@ The kill test runs the real `maalspor ingest` in a subprocess and sends it SIGKI
 a document is committed (and again later, wherever it is), so whatever was being written at
 that moment is cut off; the database must then hold only whole documents, and a rerun must
 end with exactly what one clean run stores.
+
+The crash, race and concurrency tests run on SQLite and on PostgreSQL (`any_db_url`); the ones
+about SQLite's locking (WAL, busy timeout) run on SQLite only. Either backend is compared with
+one clean SQLite store, so the backends are also checked against each other.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ingest import pipeline
@@ -60,16 +66,26 @@ def corpus_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def count_documents(db: Path) -> int:
+def _read_only(url: str) -> str:
+    """The URL a reviewer's read-only session would use (for SQLite: never creates the file)."""
+    if url.startswith("sqlite:///"):
+        return f"sqlite:///file:{url.removeprefix('sqlite:///')}?mode=ro&uri=true"
+    return url
+
+
+def count_documents(url: str) -> int:
     """Documents committed so far, read the way a reviewer's session would (read-only)."""
+    engine = create_engine(_read_only(url), connect_args={"timeout": 5} if url.startswith("sqlite") else {})
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-    except sqlite3.Error:  # not created yet, or the schema is still being made
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0
+    except DBAPIError:  # not created yet, or the schema is still being made
         return 0
+    finally:
+        engine.dispose()
 
 
-def kill_after(cmd: list[str], db: Path, documents: int, limit: float = 120.0) -> int:
+def kill_after(cmd: list[str], db: str, documents: int, limit: float = 120.0) -> int:
     """Start `cmd`, SIGKILL it as soon as `documents` documents are committed; returns the count then."""
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + limit
@@ -88,55 +104,70 @@ def kill_after(cmd: list[str], db: Path, documents: int, limit: float = 120.0) -
     return count_documents(db)
 
 
-def check_whole(db: Path) -> None:
+def check_whole(url: str) -> None:
     """Only whole documents: every derived row has its parent, every document its meeting."""
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        def one(sql: str) -> Any:
+            return conn.execute(text(sql)).scalar()
+
+        if conn.dialect.name == "sqlite":  # PostgreSQL checks its pages and foreign keys itself
+            assert one("PRAGMA integrity_check") == "ok"
+            assert conn.execute(text("PRAGMA foreign_key_check")).fetchall() == []
         for table, parent in CHILD_TABLES.items():
-            orphans = conn.execute(f"SELECT count(*) FROM {table} WHERE NOT ({parent})").fetchone()[0]
+            orphans = one(f"SELECT count(*) FROM {table} WHERE NOT ({parent})")
             assert orphans == 0, f"{orphans} rows in {table} point to a missing parent"
-        lonely = conn.execute("SELECT count(*) FROM documents WHERE id NOT IN (SELECT document_id FROM meetings)"
-                              " OR id NOT IN (SELECT document_id FROM document_paths)").fetchone()[0]
+        lonely = one("SELECT count(*) FROM documents WHERE id NOT IN (SELECT document_id FROM meetings)"
+                     " OR id NOT IN (SELECT document_id FROM document_paths)")
         assert lonely == 0, "a document without its meeting or path row"
-        dup = conn.execute("SELECT count(*) - count(DISTINCT sha256) FROM documents").fetchone()[0]
-        assert dup == 0
+        assert one("SELECT count(*) - count(DISTINCT sha256) FROM documents") == 0
+    engine.dispose()
 
 
-def fingerprint(db: Path) -> dict[str, tuple[int, ...]]:
+def fingerprint(url: str) -> dict[str, tuple[int, ...]]:
     """Per document (by content hash): how many rows of each kind it has; equal for equal stores."""
-    with sqlite3.connect(db) as conn:
+    engine = create_engine(url)
+    with engine.connect() as conn:
         out = {}
-        for doc_id, sha in conn.execute("SELECT id, sha256 FROM documents"):
-            out[sha] = tuple(conn.execute(q, (doc_id,)).fetchone()[0] for q in (
-                "SELECT count(*) FROM meetings WHERE document_id = ?",
-                "SELECT count(*) FROM agenda_items WHERE document_id = ?",
-                "SELECT count(*) FROM goals WHERE document_id = ?",
-                "SELECT count(*) FROM declared_summaries WHERE document_id = ?",
-                "SELECT count(*) FROM sections WHERE item_id IN (SELECT id FROM agenda_items WHERE document_id = ?)",
-                "SELECT count(*) FROM figures WHERE goal_id IN (SELECT id FROM goals WHERE document_id = ?)",
-                "SELECT count(*) FROM document_paths WHERE document_id = ?",
-                "SELECT pages FROM documents WHERE id = ?",
+        for doc_id, sha in conn.execute(text("SELECT id, sha256 FROM documents")).fetchall():
+            out[sha] = tuple(conn.execute(text(q), {"d": doc_id}).scalar() for q in (
+                "SELECT count(*) FROM meetings WHERE document_id = :d",
+                "SELECT count(*) FROM agenda_items WHERE document_id = :d",
+                "SELECT count(*) FROM goals WHERE document_id = :d",
+                "SELECT count(*) FROM declared_summaries WHERE document_id = :d",
+                "SELECT count(*) FROM sections WHERE item_id IN (SELECT id FROM agenda_items WHERE document_id = :d)",
+                "SELECT count(*) FROM figures WHERE goal_id IN (SELECT id FROM goals WHERE document_id = :d)",
+                "SELECT count(*) FROM document_paths WHERE document_id = :d",
+                "SELECT pages FROM documents WHERE id = :d",
             ))
-        return out
+    engine.dispose()
+    return out
+
+
+def _scalar(url: str, sql: str) -> Any:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        value = conn.execute(text(sql)).scalar()
+    engine.dispose()
+    return value
 
 
 @pytest.fixture(scope="module")
-def clean_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The corpus folder and a database that one uninterrupted run filled from it."""
+def clean_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The corpus folder and (the URL of) an SQLite database that one uninterrupted run filled from it."""
     tmp = tmp_path_factory.mktemp("clean")
     folder = corpus_folder(tmp)
-    db = tmp / "clean.sqlite"
-    summary = pipeline.ingest_paths(make_engine(f"sqlite:///{db}"), [folder])
+    db = f"sqlite:///{tmp / 'clean.sqlite'}"
+    summary = pipeline.ingest_paths(make_engine(db), [folder])
     assert not summary.failed, [r.message for r in summary.failed]
     return folder, db
 
 
-def test_kill_9_mid_batch_then_rerun(clean_store: tuple[Path, Path], tmp_path: Path) -> None:
+def test_kill_9_mid_batch_then_rerun(clean_store: tuple[Path, str], any_db_url: str) -> None:
     folder, clean_db = clean_store
     files = sorted(folder.iterdir())
-    db = tmp_path / "x.sqlite"
-    cmd = [*maalspor_command(), "ingest", "-q", "--db", f"sqlite:///{db}", str(folder)]
+    db = any_db_url
+    cmd = [*maalspor_command(), "ingest", "-q", "--db", db, str(folder)]
 
     first = kill_after(cmd, db, 1)
     assert 1 <= first < len(files)
@@ -150,16 +181,15 @@ def test_kill_9_mid_batch_then_rerun(clean_store: tuple[Path, Path], tmp_path: P
     assert done.returncode == 0, done.stderr
     check_whole(db)
     assert fingerprint(db) == fingerprint(clean_db)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM document_paths").fetchone()[0] == len(files)
-        assert conn.execute("SELECT count(*) FROM file_outcomes WHERE outcome != 'ok'").fetchone()[0] == 0
+    assert _scalar(db, "SELECT count(*) FROM document_paths") == len(files)
+    assert _scalar(db, "SELECT count(*) FROM file_outcomes WHERE outcome != 'ok'") == 0
 
 
-def test_two_ingests_at_once_store_everything_once(clean_store: tuple[Path, Path], tmp_path: Path) -> None:
+def test_two_ingests_at_once_store_everything_once(clean_store: tuple[Path, str], any_db_url: str) -> None:
     folder, clean_db = clean_store
-    db = tmp_path / "x.sqlite"
-    make_engine(f"sqlite:///{db}").dispose()  # schema first, so both runs start on the same footing
-    cmd = [*maalspor_command(), "ingest", "-q", "--db", f"sqlite:///{db}", str(folder)]
+    db = any_db_url
+    make_engine(db).dispose()  # schema first, so both runs start on the same footing
+    cmd = [*maalspor_command(), "ingest", "-q", "--db", db, str(folder)]
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [p.communicate(timeout=300) for p in procs]
     for p, (out, err) in zip(procs, outputs, strict=True):
@@ -175,10 +205,9 @@ def _copy_with_other_name(src: Path, name: str) -> Path:
 
 
 @pytest.fixture()
-def two_engines(tmp_path: Path) -> tuple[Engine, Engine]:
-    """Two engines on one database file: two processes' worth of connections."""
-    url = f"sqlite:///{tmp_path / 'race.sqlite'}"
-    return make_engine(url), make_engine(url)
+def two_engines(any_db_url: str) -> tuple[Engine, Engine]:
+    """Two engines on one database: two processes' worth of connections."""
+    return make_engine(any_db_url), make_engine(any_db_url)
 
 
 def _docs_and_paths(engine: Engine) -> tuple[int, int]:
@@ -187,13 +216,13 @@ def _docs_and_paths(engine: Engine) -> tuple[int, int]:
                 s.scalar(select(func.count()).select_from(DocumentPathRow)) or 0)
 
 
-def test_integrity_error_means_decide_again(tmp_path: Path) -> None:
+def test_integrity_error_means_decide_again(any_db_url: str) -> None:
     """Two runs both see no row for a path and both insert one: the unique key refuses the
     second, which then decides again on what is stored now (here: updates the row)."""
     from models.schema import FileOutcomeRow
     from models.store import record_outcome
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'race.sqlite'}")
+    engine = make_engine(any_db_url)
     with Session(engine) as s, s.begin():
         record_outcome(s, "/x/a.pdf", None, None, "failed", "the other run's outcome")
     attempts: list[int] = []
@@ -233,7 +262,7 @@ def test_race_lost_before_insert_stores_one_document(two_engines: tuple[Engine, 
     result = pipeline.ingest_file(ours, mine)
     assert raced[0].outcome == "ok" and result.outcome == "ok"
     assert _docs_and_paths(ours) == (1, 2)
-    check_whole(tmp_path / "race.sqlite")
+    check_whole(ours.url.render_as_string(hide_password=False))
 
 
 def test_race_lost_while_parsing_is_unchanged(two_engines: tuple[Engine, Engine], tmp_path: Path,
@@ -294,7 +323,8 @@ def test_ingest_waits_for_another_writer_and_a_reader(tmp_path: Path) -> None:
     assert _docs_and_paths(engine) == (1, 1)
 
 
-def test_a_database_that_cannot_be_written_stops_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_database_that_cannot_be_written_stops_the_run(tmp_path: Path, any_db_url: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Bad input costs one file; a broken database (disk full, I/O error) stops the run, since
     nothing after it could be stored either, and says so."""
     from sqlalchemy.exc import OperationalError
@@ -312,10 +342,54 @@ def test_a_database_that_cannot_be_written_stops_the_run(tmp_path: Path, monkeyp
         raise OperationalError("INSERT INTO documents", {}, sqlite3.OperationalError("database or disk is full"))
 
     monkeypatch.setattr(pipeline, "store_parsed", disk_full)
-    url = f"sqlite:///{tmp_path / 'full.sqlite'}"
+    url = any_db_url
     summary = pipeline.ingest_paths(make_engine(url), [folder])
     assert summary.aborted is not None and "database or disk is full" in summary.aborted
     assert summary.results == [] and summary.exit_code == 1
     out = CliRunner().invoke(app, ["ingest", "-q", "--db", url, str(folder)])
     assert out.exit_code == 1
     assert "stopped early: the database cannot be written (database or disk is full)" in out.output
+
+
+@pytest.mark.postgresql
+def test_a_postgresql_deadlock_is_tried_again(pg_url: str) -> None:
+    """Two runs that lock the same two rows in opposite order: PostgreSQL aborts one of them with
+    "deadlock detected", and that one runs its transaction again instead of stopping the batch."""
+    from models.schema import FileOutcomeRow
+    from models.store import record_outcome
+
+    engine = make_engine(pg_url)
+    with Session(engine) as s, s.begin():
+        for path in ("/x/a.pdf", "/x/b.pdf"):
+            record_outcome(s, path, None, None, "failed", "before")
+    both_hold_one = threading.Barrier(2, timeout=30)
+    attempts: list[str] = []
+    errors: list[BaseException] = []
+
+    def run(first: str, second: str) -> None:
+        def work(session: Session) -> None:
+            attempts.append(first)
+            with session.begin():
+                for n, path in enumerate((first, second)):
+                    row = session.scalars(select(FileOutcomeRow).where(FileOutcomeRow.path == path)
+                                          .with_for_update()).one()
+                    row.message = f"written by the run that started with {first}"
+                    session.flush()
+                    if n == 0 and attempts.count(first) == 1:
+                        both_hold_one.wait()
+
+        try:
+            pipeline._with_db(engine, work)
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=pair) for pair in (("/x/a.pdf", "/x/b.pdf"),
+                                                                     ("/x/b.pdf", "/x/a.pdf"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert len(attempts) == 3, "one of the two ran again"
+    with Session(engine) as s:
+        assert len({r.message for r in s.scalars(select(FileOutcomeRow))}) == 1, "the later run wrote both rows"

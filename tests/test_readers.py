@@ -9,6 +9,7 @@ import pytest
 from parsers.readers import read_document
 from parsers.readers.errors import ReadError
 from parsers.readers.html import html_to_lines
+from parsers.readers.pdf import read_pdf
 from parsers.readers.text import text_to_pages
 from tests.conftest import corpus_path
 
@@ -46,13 +47,16 @@ def test_pdf_reader_reads_ruled_table_by_cells() -> None:
     assert wrapped[0][1].startswith("At Arbejdsmarkedsafdelingen")
 
 
-def test_pdf_reader_falls_back_to_pdfium_on_cid_page() -> None:
-    doc = read_document(corpus_path("pdf-real", "aarhus_byraad_2025-08-27.pdf"))
-    assert len(doc.pages) == 28
-    assert doc.pages[10].reader == "pypdfium2"
+def test_pdf_reader_reads_cid_page_with_lines_and_fonts() -> None:
+    """pdfplumber gives `(cid:NNN)` on Aarhus page 11; pdfium reads the words, with boxes and fonts."""
+    path = corpus_path("pdf-real", "aarhus_byraad_2025-08-27.pdf")
+    doc = read_document(path)
+    assert len(doc.pages) == 28 and doc.reader == "pypdfium2"
     assert not any("(cid:" in ln.text for p in doc.pages for ln in p.lines)
-    assert any("november 2023" in ln.text for ln in doc.pages[10].lines)
-    assert any("cid" in w for w in doc.warnings)
+    line = next(ln for ln in doc.pages[10].lines if "november 2023" in ln.text)
+    assert line.bbox is not None and line.size and not line.bold
+    old = read_pdf(path, prefer="pdfplumber")
+    assert old.pages[10].reader == "pypdfium2" and any("cid" in w for w in old.warnings)
 
 
 def test_pdf_reader_keeps_font_flags() -> None:

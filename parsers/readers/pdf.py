@@ -1,10 +1,10 @@
-"""PDF reader: pdfplumber for lines with fonts and ruled tables, pypdfium2 as the fallback.
+"""PDF reader: pdfium for lines with fonts and ruled tables, pdfplumber as the fallback.
 
-pdfplumber gives what later stages need (line boxes, bold/italic, table cells); pdfium is
-used where pdfplumber's text is garbage (`(cid:NNN)` from fonts without a usable ToUnicode
-map), where pdfplumber finds no text on a page that pdfium can read (damaged objects), or
-where pdfplumber cannot parse a damaged file at all. The other way round, a file pdfium
-refuses is still tried with pdfplumber: a file is given up on only when both readers fail.
+pdfium (`pdfium_page.py`) gives what later stages need (line boxes, bold/italic, table cells)
+about 10x faster than pdfplumber, and reads fonts without a usable ToUnicode map that
+pdfplumber turns into `(cid:NNN)`. pdfplumber reads the pages pdfium fails on and the files
+pdfium refuses; a file is given up on only when both readers fail. The pdfplumber-first
+reading (`prefer="pdfplumber"`) is kept for those files and to check that both readers agree.
 Pages are closed as soon as they are read so memory stays flat on very long files.
 
 Files with no usable text are told apart, because what the user must do differs: a scan
@@ -26,6 +26,7 @@ import pypdfium2 as pdfium
 
 from models.records import Line, Page, RawDocument
 from parsers.readers.errors import ATTENTION, ReadError, one_line
+from parsers.readers.pdfium_page import page_lines, read_chars
 
 # pdfminer and pdfplumber log every oddity of a damaged file as a warning on stderr, amid the
 # progress bar; what matters reaches the user as the file's outcome or the document's warnings.
@@ -215,40 +216,69 @@ def _ranges(numbers: list[int]) -> str:
     return ", ".join(out)
 
 
-def read_pdf(path: Path, max_pages: int | None = None) -> RawDocument:
-    """Read every page with pdfplumber, falling back page by page to pdfium, and to either reader
-    alone when the other cannot open the file; raise `ReadError` when neither can."""
+def read_pdf(path: Path, max_pages: int | None = None, prefer: str = "pypdfium2") -> RawDocument:
+    """Read every page with pdfium (`prefer="pdfplumber"`: the older pdfplumber-first reading),
+    falling back page by page and file by file to the other reader; raise `ReadError` when
+    neither can read the file."""
+    if prefer == "pdfplumber":
+        return _read_plumber_first(path, max_pages)
     complete = ends_with_eof(path)
     fdoc, fium_error = _open_pdfium(path)
-    plumber = plumber_pages = None
+    if fdoc is None:
+        return _read_plumber_first(path, max_pages, complete=complete, fdoc=None, fium_error=fium_error)
     warnings: list[str] = []
+    plumber: list[Any] = []  # [document, pages] once a page needs pdfplumber
     try:
-        plumber, plumber_pages, plumber_error = _open_plumber(path)
-        if fdoc is None and plumber_pages is None:
-            if not complete:
-                raise ReadError("corrupt", "the PDF is truncated (it stops before its end-of-file marker "
-                                           f"%%EOF, {path.stat().st_size} bytes): download it again")
-            raise ReadError("corrupt", f"the PDF is damaged beyond repair (pdfium: {fium_error}; pdfminer: "
-                                       f"{plumber_error}): download it again or re-export it")
-        if fdoc is not None and plumber_pages is not None and len(plumber_pages) != len(fdoc):
-            warnings.append(f"pdfplumber sees {len(plumber_pages)} pages, pdfium {len(fdoc)}; read with pdfium")
-            _close_plumber(plumber)
-            plumber = plumber_pages = None
-        elif fdoc is None:
-            warnings.append(f"pdfium could not open the file ({fium_error}); read with pdfplumber")
-        elif plumber_pages is None:
-            warnings.append(f"pdfplumber could not open the file ({plumber_error}); read with pdfium")
-        count = len(fdoc) if fdoc is not None else len(plumber_pages or [])
-        if max_pages is not None and count > max_pages:
-            raise ReadError("too_large", f"the PDF has {count} pages, more than the limit of {max_pages}; "
-                            "raise --max-pages to read it")
-        reader = "pdfplumber" if plumber_pages is not None else "pypdfium2"
-        pages = [_read_page(fdoc, plumber_pages, index, warnings) for index in range(count)]
+        count = len(fdoc)
+        _check_pages(count, max_pages)
+        pages = [_read_fium_page(path, fdoc, index, plumber, warnings) for index in range(count)]
     finally:
-        if plumber is not None:
-            _close_plumber(plumber)
-        if fdoc is not None:
-            fdoc.close()
+        if plumber and plumber[0] is not None:
+            _close_plumber(plumber[0])
+        fdoc.close()
+    return _finish(path, pages, "pypdfium2", warnings, complete)
+
+
+def _check_pages(count: int, max_pages: int | None) -> None:
+    if max_pages is not None and count > max_pages:
+        raise ReadError("too_large", f"the PDF has {count} pages, more than the limit of {max_pages}; "
+                        "raise --max-pages to read it")
+
+
+def _read_fium_page(path: Path, fdoc: pdfium.PdfDocument, index: int, plumber: list[Any],
+                    warnings: list[str]) -> Page:
+    """One page with pdfium; pdfplumber when pdfium fails on it (a damaged content stream)."""
+    number = index + 1
+    try:
+        page = fdoc[index]
+        try:
+            text = read_chars(page)
+        finally:
+            page.close()
+        return Page(number=number, lines=page_lines(text, number), width=text.width, height=text.height,
+                    chars=len(text.chars), images=text.images, reader="pypdfium2")
+    except Exception as exc:  # pdfium's own error or a page it describes inconsistently
+        reason = one_line(str(exc)) or type(exc).__name__
+    if not plumber:
+        doc, plumber_pages, _ = _open_plumber(path)
+        plumber.extend([doc, plumber_pages])
+        if plumber_pages is not None and len(plumber_pages) != len(fdoc):
+            plumber[1] = None
+    plumber_pages = plumber[1]
+    if plumber_pages is not None:
+        try:
+            lines, width, height, chars, images = _plumber_page(plumber_pages[index], number)
+            warnings.append(f"page {number}: pdfium failed ({reason}); read with pdfplumber")
+            return Page(number=number, lines=lines, width=width, height=height, chars=chars, images=images,
+                        reader="pdfplumber")
+        except Exception as exc:
+            reason = f"{reason}; pdfplumber: {type(exc).__name__}"
+    warnings.append(f"page {number}: neither reader could read it ({reason})")
+    return Page(number=number, lines=[], reader="pypdfium2")
+
+
+def _finish(path: Path, pages: list[Page], reader: str, warnings: list[str], complete: bool) -> RawDocument:
+    """The document, or the `ReadError` that says why it has no usable text."""
     visible = [_visible(p.lines) for p in pages]
     if sum(visible) == 0:
         if any(p.images for p in pages):
@@ -268,6 +298,44 @@ def read_pdf(path: Path, max_pages: int | None = None) -> RawDocument:
         warnings.append(f"{ATTENTION}the PDF does not end with %%EOF and may be truncated (pages missing): "
                         "download it again to be sure")
     return RawDocument(path=str(path), format="pdf", pages=pages, reader=reader, warnings=warnings)
+
+
+def _read_plumber_first(path: Path, max_pages: int | None, complete: bool | None = None,
+                        fdoc: pdfium.PdfDocument | None = None, fium_error: str | None = None) -> RawDocument:
+    """pdfplumber on every page, pdfium for the pages it cannot read: the reading before pdfium
+    came first, kept for files pdfium refuses and for comparing the two readers."""
+    if complete is None:
+        complete = ends_with_eof(path)
+    if fium_error is None:
+        fdoc, fium_error = _open_pdfium(path)
+    plumber = plumber_pages = None
+    warnings: list[str] = []
+    try:
+        plumber, plumber_pages, plumber_error = _open_plumber(path)
+        if fdoc is None and plumber_pages is None:
+            if not complete:
+                raise ReadError("corrupt", "the PDF is truncated (it stops before its end-of-file marker "
+                                           f"%%EOF, {path.stat().st_size} bytes): download it again")
+            raise ReadError("corrupt", f"the PDF is damaged beyond repair (pdfium: {fium_error}; pdfminer: "
+                                       f"{plumber_error}): download it again or re-export it")
+        if fdoc is not None and plumber_pages is not None and len(plumber_pages) != len(fdoc):
+            warnings.append(f"pdfplumber sees {len(plumber_pages)} pages, pdfium {len(fdoc)}; read with pdfium")
+            _close_plumber(plumber)
+            plumber = plumber_pages = None
+        elif fdoc is None:
+            warnings.append(f"pdfium could not open the file ({fium_error}); read with pdfplumber")
+        elif plumber_pages is None:
+            warnings.append(f"pdfplumber could not open the file ({plumber_error}); read with pdfium")
+        count = len(fdoc) if fdoc is not None else len(plumber_pages or [])
+        _check_pages(count, max_pages)
+        reader = "pdfplumber" if plumber_pages is not None else "pypdfium2"
+        pages = [_read_page(fdoc, plumber_pages, index, warnings) for index in range(count)]
+    finally:
+        if plumber is not None:
+            _close_plumber(plumber)
+        if fdoc is not None:
+            fdoc.close()
+    return _finish(path, pages, reader, warnings, complete)
 
 
 def _read_page(fdoc: pdfium.PdfDocument | None, plumber_pages: list[Any] | None, index: int,

@@ -12,9 +12,17 @@ from parsers.readers.errors import ReadError
 _BOLD = re.compile(r"^\s*(?:<b>|\*\*)(.+?)(?:</b>|\*\*)\s*$")
 
 
+UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+UNICODE_BOMS = (*UTF32_BOMS, b"\xff\xfe", b"\xfe\xff")
+
+
 def decode_bytes(data: bytes) -> str:
-    """UTF-16 when a byte-order mark says so (Windows "Unicode" exports), else UTF-8 (with or
-    without BOM), then cp1252, which is what older Danish exports use."""
+    """UTF-32 or UTF-16 when a byte-order mark says so (Windows "Unicode" exports), else UTF-8
+    (with or without BOM), then cp1252, which is what older Danish exports use. The UTF-32
+    marks come first: the little-endian one begins with UTF-16's, and read as UTF-16 the text
+    turns into NULs between the letters, which later stages drop as blank."""
+    if data.startswith(UTF32_BOMS):
+        return data.decode("utf-32", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
     for enc in ("utf-8-sig", "cp1252"):
@@ -48,7 +56,7 @@ def text_to_pages(text: str, reader: str) -> list[Page]:
 def read_text(path: Path) -> RawDocument:
     """Plain text or Markdown; blank files and binary files under a text name are refused."""
     data = path.read_bytes()
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    utf16 = data.startswith(UNICODE_BOMS)  # UTF-16 or UTF-32: NUL bytes are part of the text
     if not data.strip() or (utf16 and not decode_bytes(data).strip()):
         raise ReadError("empty", "the file holds no text (only blanks): export it again")
     if b"\x00" in data[:4096] and not utf16:

@@ -1,0 +1,91 @@
+"""Read side of goal series: link rows, history rows and timelines, as plain dicts.
+
+Everything here reads the `goal_history` view (which reads `v_goals`), so reviewers'
+corrections that land in `v_goals` show up in histories, exports and charts alike.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from models.links import municipality_key
+
+LINK_FIELDS = ["municipality", "series", "from_document", "from_plan_year", "from_goal_id", "from_follow_up_date",
+               "to_document", "to_plan_year", "to_goal_id", "to_follow_up_date", "score", "state", "method",
+               "reasons", "from_anchor", "to_anchor"]
+HISTORY_FIELDS = ["municipality", "body", "series", "plan", "plan_year", "follow_up_date", "goal_id", "title",
+                  "statement", "verdict", "expectation", "target_value", "target_unit", "target_period",
+                  "target_raw", "observed_value", "observed_unit", "observed_period", "observed_raw", "document",
+                  "page", "agenda_item", "anchor"]
+ORDER = "ORDER BY municipality, series, plan_year, follow_up_date, document, goal_id"
+
+
+def history_rows(engine: Engine, search: str | None = None, municipality: str | None = None) -> list[dict[str, Any]]:
+    """Every goal of every series that has a goal matching `search` (title, statement, goal id, theme-free).
+
+    The search is case-insensitive in Python rather than SQL LIKE, which folds only ASCII case
+    in SQLite (`Ældre` would not find `ældre`).
+    """
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(text(f"SELECT {', '.join(HISTORY_FIELDS)} FROM goal_history "
+                                                            f"{ORDER}"))]
+    if municipality:
+        key = municipality_key(municipality)
+        rows = [r for r in rows if municipality_key(r["municipality"]) == key]
+    if search:
+        needle = search.casefold()
+        hits = {r["series"] for r in rows
+                if needle in " ".join(str(r[k] or "") for k in ("title", "statement", "goal_id")).casefold()}
+        rows = [r for r in rows if r["series"] in hits]
+    return rows
+
+
+def series_of(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """History rows grouped by series, one observation per plan year and reading.
+
+    The same table printed in two documents (the minutes, and the table re-laid on its own) is
+    one observation, not two: same plan year, goal id, verdict and figures. The copy with a
+    follow-up date is kept. A second follow-up of the plan year reads differently and stays.
+    """
+    out: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
+    for r in rows:
+        points = out.setdefault(r["series"], {})
+        key = (r["plan_year"], r["goal_id"], r["verdict"], r["target_raw"], r["observed_raw"])
+        if key not in points or (r["follow_up_date"] and not points[key]["follow_up_date"]):
+            points[key] = r
+    return {sid: sorted(ps.values(), key=lambda p: (p["plan_year"] or 0, p["follow_up_date"] or "", p["document"]
+                                                    or "")) for sid, ps in out.items()}
+
+
+def link_rows(engine: Engine) -> Iterator[dict[str, Any]]:
+    """Each stored link with both ends as analysts know them (document, plan year, goal id as numbered then)."""
+    with engine.connect() as conn:
+        goals: dict[str, dict[str, Any]] = {}
+        for r in conn.execute(text("SELECT anchor, document, plan_year, goal_id, follow_up_date, series, "
+                                   "municipality FROM goal_history ORDER BY goal_row")):
+            goals.setdefault(r.anchor, dict(r._mapping))
+        links = conn.execute(text("SELECT from_anchor, to_anchor, municipality, score, reasons, method, state "
+                                  "FROM goal_links ORDER BY municipality, from_anchor, to_anchor")).all()
+    for link in links:
+        a, b = goals.get(link.from_anchor, {}), goals.get(link.to_anchor, {})
+        reasons = link.reasons
+        if isinstance(reasons, str):  # SQLite hands JSON back as text through a plain SELECT
+            reasons = json.loads(reasons)
+        yield {"municipality": a.get("municipality") or link.municipality,
+               "series": a.get("series") or b.get("series"),
+               "from_document": a.get("document"), "from_plan_year": a.get("plan_year"),
+               "from_goal_id": a.get("goal_id"), "from_follow_up_date": a.get("follow_up_date"),
+               "to_document": b.get("document"), "to_plan_year": b.get("plan_year"), "to_goal_id": b.get("goal_id"),
+               "to_follow_up_date": b.get("follow_up_date"), "score": link.score, "state": link.state,
+               "method": link.method, "reasons": reasons, "from_anchor": link.from_anchor,
+               "to_anchor": link.to_anchor}
+
+
+def figure_text(value: float | None, unit: str | None, raw: str | None) -> str:
+    if value is None:
+        return ""
+    return raw or f"{value:g}{' ' + unit if unit else ''}"
