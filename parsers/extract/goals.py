@@ -953,12 +953,16 @@ def numbered_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goa
     while k < len(content):
         line = content[k]
         text = line.text.strip()
-        if index[id(line)] in ctx.breaks or section_kind(text) is not None:
+        kind = section_kind(text)
+        if index[id(line)] in ctx.breaks or kind in ("recommendation", "decision", "attachments"):
             intro = False
         m = _NUMBERED_GOAL.match(text)
         if not m:
-            # an intro ("Målene er:") vouches for the numbered lines straight after it, nothing further
-            intro = bool(v["intro_re"].search(text) and text.endswith(":") and not v["recommendation_re"].search(text))
+            # an intro ("Målene er:") vouches for the numbered lines straight after it (a heading may
+            # stand between), nothing further
+            heading = line.bold and _is_heading_like(text) and kind not in ("recommendation", "decision")
+            names = bool(v["intro_re"].search(text)) and text.endswith(":") and not v["recommendation_re"].search(text)
+            intro = names or (intro and heading)
             k += 1
             continue
         statement, bullets = [m.group("text")], []
@@ -983,7 +987,7 @@ def numbered_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goa
         points = [_clean(" ".join(b)) for b in bullets]
         verdict_text = next((p for p in reversed(points) if classify_clause(p)), None)
         text_ = re.sub(r"\s*\((?:Hvis|hvis|jf\.|se)\b.*\)\s*$", "", _clean(" ".join(statement)))
-        if text_.endswith(":") or verdict_text is None and not (intro and _TARGET_CUE.search(text_)):
+        if text_.endswith(":") or verdict_text is None and not (intro and _is_statement(text_)):
             intro = False
             k += 1
             continue
