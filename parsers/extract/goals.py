@@ -186,10 +186,13 @@ def _is_heading_like(text: str) -> bool:
 def _headed_block(block: _Block, lines: list[DocLine], wrapped: bool) -> None:
     """`Mål 1.1` as a heading over paragraphs: the first is the statement, the rest its status and verdict."""
     units = line_units(block.text_lines, lines, wrapped)
-    if not units or len(units) == 1 and not _TARGET_CUE.search(units[0]):
+    if not units or not _is_statement(units[0]):
         return
     rest = [s for u in units[1:] for s in sentences(u)]
     verdict_sentence = next((s for s in reversed(rest) if _judges_goal(s)), None)
+    if verdict_sentence is None and len(units) > 1 and len(units[-1]) <= 60 and classify_clause(units[-1]):
+        verdict_sentence = units[-1]  # a short closing status line: "Se, hvordan det går (afventer data)"
+        rest = [s for u in units[1:-1] for s in sentences(u)] + [verdict_sentence]
     block.text_parts = [units[0]]
     block.status = [s for s in rest if s is not verdict_sentence]
     block.verdict = [verdict_sentence] if verdict_sentence else []
