@@ -38,13 +38,19 @@ def _doc_names(session: Session) -> dict[int, str]:
     return names
 
 
+def _in_name_order(names: dict[int, str]) -> list[int]:
+    """Documents by file name, then id: an export reads the same whatever order the workers stored them in."""
+    return sorted(names, key=lambda doc_id: (names[doc_id], doc_id))
+
+
 def item_rows(engine: Engine) -> Iterator[dict[str, Any]]:
     """Agenda items as reviewers left them (`v_agenda_items` applies corrections and hides false items),
     with the municipality and date of their meeting (an analyst's first filter) and the anchor, the key
     that survives re-ingesting the document."""
     with Session(engine) as session:
         names = _doc_names(session)
-        rows = session.execute(text("SELECT * FROM v_agenda_items ORDER BY document_id, seq")).mappings()
+        rows = (row for doc_id in _in_name_order(names) for row in session.execute(
+            text("SELECT * FROM v_agenda_items WHERE document_id = :d ORDER BY seq"), {"d": doc_id}).mappings())
         for row in rows:
             yield {"document": names.get(row["document_id"], ""), "municipality": row["municipality"],
                    "meeting_date": row["meeting_date"], "number": row["number"], "title": row["title"],
@@ -72,7 +78,9 @@ def goal_rows(engine: Engine, municipality: str | None = None, year: int | None 
             sql, params["year"] = sql + " AND plan_year = :year", year
         if verdict:
             sql, params["verdict"] = sql + " AND verdict = :verdict", verdict
-        for g in session.execute(text(sql + " ORDER BY document_id, seq, id"), params).mappings():
+        goals = (g for doc_id in _in_name_order(names) for g in session.execute(
+            text(sql + " AND document_id = :d ORDER BY seq, id"), {**params, "d": doc_id}).mappings())
+        for g in goals:
             muni = g["municipality"]
             if municipality and (muni or "").lower() != municipality.lower():
                 continue
