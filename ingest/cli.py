@@ -43,12 +43,16 @@ class _LazyConsole:
 
     _console: Console | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    def real(self) -> Console:
+        """The Console itself, for rich objects (a progress bar) that enter it as a context manager."""
         if self._console is None:
             from rich.console import Console
 
             _LazyConsole._console = Console(stderr=True)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
 
 
 console = _LazyConsole()
@@ -200,7 +204,7 @@ def ingest(
             raise typer.Exit(0)
     if ocr and (reason := ocr_tool.missing()) is not None:
         _say(f"--ocr: {reason}; scanned PDFs will be reported as needs_ocr")
-    with ingest_progress(console, disable=quiet) as on_file:
+    with ingest_progress(console.real(), disable=quiet) as on_file:
         summary = pipeline.ingest_paths(engine, inputs, force=force, on_file=on_file, max_bytes=max_mb << 20,
                                         retry=retry_failed, ocr=ocr, timeout=timeout or None,
                                         workers=workers or _cpus(), executor=executor.value, scheduler=scheduler)

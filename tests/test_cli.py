@@ -321,3 +321,15 @@ def test_bench_script_help_and_an_empty_folder(tmp_path: Path) -> None:
     assert empty.returncode == 0 and "no .pdf" in empty.stdout, empty.stderr
     typo = subprocess.run([*script, str(tmp_path / "nosuch")], capture_output=True, text=True, timeout=120)
     assert typo.returncode == 2 and "not a folder" in typo.stderr
+
+
+def test_ingest_with_its_progress_bar_runs(tmp_path: Path) -> None:
+    """Regression: `make run` (ingest without -q, so with the progress bar) crashed on the lazily made
+    console; every other test ran with -q. Run as a user does, in a real process."""
+    src = tmp_path / "raw"
+    src.mkdir()
+    shutil.copy(ROOT / "data" / "raw" / "eksempel_statusnotat_ungeindsats_2024.txt", src)
+    done = subprocess.run([*maalspor_command(), "ingest", str(src), "--db", f"sqlite:///{tmp_path / 'p.sqlite'}"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "1 ok" in done.stdout + done.stderr
