@@ -604,6 +604,15 @@ class Paragraph:
     heading: bool  # a short line standing alone, not a sentence
 
 
+_MD_HEADING = re.compile(r"^#{1,6}\s+\S")
+
+
+def _section_heading(text: str) -> bool:
+    from parsers.split import section_kind  # the splitter's section words; imported here to keep layers apart
+
+    return section_kind(text) is not None
+
+
 def paragraph_spans(lines: list[DocLine], geometry: bool = True) -> list[Paragraph]:
     """Lines joined into paragraphs; a blank line, a new list item or a change of type starts the next one."""
     out: list[Paragraph] = []
@@ -630,6 +639,12 @@ def paragraph_spans(lines: list[DocLine], geometry: bool = True) -> list[Paragra
             flush()
             if text and not line.is_table_row:
                 cur.append(line)
+            continue
+        if _MD_HEADING.match(text) or (len(text) < 60 and _section_heading(text)):
+            flush()  # a heading is a paragraph of its own, wherever the blank lines went
+            cur.append(line)
+            flush()
+            out[-1].heading = True
             continue
         prev = cur[-1] if cur else None
         short = geometry and prev is not None and prev.x1 is not None and prev.page in right and \
@@ -718,7 +733,11 @@ def cue_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
     goals: list[Goal] = []
     paras = paragraph_spans(lines)
     flat: list[tuple[int, str, set[str], bool, bool]] = []  # paragraph, sentence, cues, verdict, italic
+    from parsers.split import section_kind
+
     for pi, para in enumerate(paras):
+        if section_kind(para.text) is not None:
+            para.heading = True  # "Økonomi", "Beslutning": a verdict never reaches back across a section
         if para.heading:
             flat.append((pi, para.text, set(), False, False))
             continue
@@ -835,8 +854,8 @@ def typography_goals(lines: list[DocLine], ctx: Context | None = None) -> list[G
 
 
 # A statement of a target: a modal or expectation, a bound, a direction, or a share.
-_TARGET_CUE = re.compile(r"\b(?:skal|skulle|forventes|tilstræbes|mindst|højst|maksimalt|minimum|maks|flere|færre|øges|"
-                         r"reduceres|halveres|stige|falde)\b|%|\bpct\b|\bprocent", re.I)
+_TARGET_CUE = re.compile(r"\b(?:skal|skulle|forventes|tilstræbes|mindst|højst|maksimalt|minimum|maks|øges|"
+                         r"reduceres|halveres)\b|%|\bpct\b|\bprocent", re.I)
 _TARGET_WORDS = re.compile(r"\b(?:skal|skulle|forventes|mindst|højst|maksimalt|minimum|at|flere|færre|øges|reduceres|"
                            r"stige|falde)\b|\d|%", re.I)
 
