@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -43,8 +44,24 @@ class Executor(Protocol):
 
 def _ignore_sigint() -> None:
     """Workers leave Ctrl-C to the parent, which stops them; a worker interrupted mid-file would
-    otherwise break the pool and hide which files were finished."""
+    otherwise break the pool and hide which files were finished.
+
+    A worker also dies with its parent: forked, it holds a copy of the parent's database socket, so
+    after a `kill -9` of the parent an orphaned worker would keep the server's session, its open
+    transaction and its locks alive, and the next ingest would wait on them (seen on PostgreSQL).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+            parent = multiprocessing.parent_process()
+            if parent is not None and parent.pid is not None and os.getppid() != parent.pid:
+                os._exit(0)  # the parent died before the signal was armed
+        except (OSError, AttributeError):
+            pass
 
 
 def _parse_job(path: str, key: str, ocr: bool, timeout: float | None) -> Any:
