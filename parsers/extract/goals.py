@@ -26,6 +26,7 @@ from models.records import AgendaItem, DeclaredSummary, DocLine, Document, Figur
 from parsers.extract.figures import find_figures
 from parsers.extract.nlp import analyse
 from parsers.extract.verdicts import classify_clause, normalise_verdict
+from parsers.split import section_kind
 
 PATTERNS = Path(__file__).resolve().parent.parent / "patterns" / "goals.yaml"
 _DASH = re.compile(r"^\s*[–—-]\s*")
@@ -523,8 +524,6 @@ def list_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
         return bool(nxt) and (_starts_point(nxt[0]) or (
             len(nxt) > 1 and _is_heading_like(nxt[0]) and _starts_point(nxt[1])))
 
-    from parsers.split import section_kind
-
     for k, line in enumerate(content):
         text = line.text.strip()
         if section_kind(text) is not None:
@@ -607,12 +606,6 @@ class Paragraph:
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 
 
-def _section_heading(text: str) -> bool:
-    from parsers.split import section_kind  # the splitter's section words; imported here to keep layers apart
-
-    return section_kind(text) is not None
-
-
 def paragraph_spans(lines: list[DocLine], geometry: bool = True) -> list[Paragraph]:
     """Lines joined into paragraphs; a blank line, a new list item or a change of type starts the next one."""
     out: list[Paragraph] = []
@@ -640,7 +633,7 @@ def paragraph_spans(lines: list[DocLine], geometry: bool = True) -> list[Paragra
             if text and not line.is_table_row:
                 cur.append(line)
             continue
-        if _MD_HEADING.match(text) or (len(text) < 60 and _section_heading(text)):
+        if _MD_HEADING.match(text) or (len(text) < 60 and section_kind(text) is not None):
             flush()  # a heading is a paragraph of its own, wherever the blank lines went
             cur.append(line)
             flush()
@@ -733,8 +726,6 @@ def cue_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
     goals: list[Goal] = []
     paras = paragraph_spans(lines)
     flat: list[tuple[int, str, set[str], bool, bool]] = []  # paragraph, sentence, cues, verdict, italic
-    from parsers.split import section_kind
-
     for pi, para in enumerate(paras):
         if section_kind(para.text) is not None:
             para.heading = True  # "Økonomi", "Beslutning": a verdict never reaches back across a section
@@ -801,8 +792,6 @@ def typography_goals(lines: list[DocLine], ctx: Context | None = None) -> list[G
     kind = m.group("type").lower()
     if kind.startswith("underst"):
         return []  # the readers do not report underlining
-
-    from parsers.split import section_kind
 
     # where the document's own section headings are bold too, a bold line must also read as a target
     bold_headings = any(ln.bold for ln in lines if section_kind(ln.text) is not None)
@@ -904,8 +893,6 @@ def headed_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]
     the paragraph is its statement, what follows up to the next heading its status and verdict.
     A minutes section (Indstilling, Beslutning …) ends the run.
     """
-    from parsers.split import section_kind  # the splitter's section words; imported here to keep layers apart
-
     ctx = ctx or Context()
     v = vocab()
     paras = paragraph_spans(lines)
@@ -963,8 +950,6 @@ def numbered_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goa
     A numbered line is a goal when a bullet under it passes a verdict, or when it states a target in
     a list that an intro names as goals ("Målene er:"). Lowercase recommendation points never qualify.
     """
-    from parsers.split import section_kind
-
     ctx = ctx or Context()
     v = vocab()
     goals: list[Goal] = []
