@@ -63,7 +63,7 @@ def goal_rows(engine: Engine, municipality: str | None = None, year: int | None 
     """Effective goals: `v_goals` applies reviewers' corrections, hides "not a goal" and adds missed goals."""
     with Session(engine) as session:
         names = _doc_names(session)
-        reasons = dict(session.execute(select(GoalRow.id, GoalRow.confidence_reasons)).tuples().all())
+        reasons = dict(session.execute(select(GoalRow.id, GoalRow.confidence_reasons)).all())
         mismatched = {(r.item_id, r.plan_year) for r in session.scalars(
             select(DeclaredSummaryRow).where(DeclaredSummaryRow.mismatch.is_(True)))}
         figures: dict[int, list[dict[str, Any]]] = {}

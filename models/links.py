@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 from rapidfuzz import fuzz
-from sqlalchemy import or_, select
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from models.schema import FigureRow, GoalLinkRow, GoalRow, GoalSeriesRow, MeetingRow
@@ -100,9 +100,14 @@ def same_family(a: GoalPoint, b: GoalPoint) -> bool:
 
     An unknown family (no plan name printed) is compatible with any.
     """
-    if not a.plan_family or not b.plan_family:
+    return _families_match(a.plan_family, b.plan_family)
+
+
+@lru_cache(maxsize=4096)
+def _families_match(a: str, b: str) -> bool:
+    if not a or not b:
         return True
-    return fuzz.ratio(a.plan_family, b.plan_family) >= settings()["same_family_ratio"]
+    return fuzz.ratio(a, b) >= settings()["same_family_ratio"]
 
 
 @lru_cache(maxsize=65536)
@@ -191,14 +196,24 @@ def _score(a: GoalPoint, b: GoalPoint) -> tuple[float, tuple[str, ...]]:
 
 
 def load_points(session: Session, municipality: str | None = None) -> list[GoalPoint]:
-    """Every goal with a municipality and a plan year (the two things a series needs)."""
-    rows = session.execute(
-        select(GoalRow.id, GoalRow.anchor, GoalRow.document_id, MeetingRow.municipality, MeetingRow.date,
-               GoalRow.plan, GoalRow.plan_year, GoalRow.goal_id, GoalRow.theme, GoalRow.title, GoalRow.text)
-        .join(MeetingRow, MeetingRow.document_id == GoalRow.document_id)
-        .where(GoalRow.plan_year.is_not(None), MeetingRow.municipality.is_not(None))
-        .order_by(GoalRow.document_id, GoalRow.seq)).all()
-    rows = [r for r in rows if municipality is None or municipality_key(r.municipality) == municipality]
+    """Every goal with a municipality and a plan year (the two things a series needs).
+
+    With `municipality`, only its goals are read: the spellings of the name that share its key
+    are looked up first, so linking one document never scans the whole archive.
+    """
+    query = (select(GoalRow.id, GoalRow.anchor, GoalRow.document_id, MeetingRow.municipality, MeetingRow.date,
+                    GoalRow.plan, GoalRow.plan_year, GoalRow.goal_id, GoalRow.theme, GoalRow.title, GoalRow.text)
+             .join(MeetingRow, MeetingRow.document_id == GoalRow.document_id)
+             .where(GoalRow.plan_year.is_not(None), MeetingRow.municipality.is_not(None))
+             .order_by(GoalRow.document_id, GoalRow.seq))
+    if municipality is not None:
+        names = [n for n in session.scalars(select(MeetingRow.municipality).distinct()
+                                            .where(MeetingRow.municipality.is_not(None)))
+                 if municipality_key(n) == municipality]
+        if not names:
+            return []
+        query = query.where(MeetingRow.municipality.in_(names))
+    rows = session.execute(query).all()
     targets: dict[int, list[tuple[float, str | None]]] = {}
     ids = [r.id for r in rows]
     for chunk in range(0, len(ids), 500):
@@ -217,14 +232,16 @@ def load_points(session: Session, municipality: str | None = None) -> list[GoalP
     return points
 
 
-def _best(scored: list[tuple[float, tuple[str, ...], GoalPoint, GoalPoint]], key: int,
-          threshold: float) -> dict[str, tuple[float, tuple[str, ...], GoalPoint, GoalPoint]]:
+Scored = tuple[float, tuple[str, ...], GoalPoint, GoalPoint]
+
+
+def _best(scored: list[Scored], key: int, threshold: float) -> dict[str, Scored]:
     """For each goal on side `key` (2 = earlier, 3 = later), its best pair at or above the threshold.
 
     Ties go to the pair from one document, then to the nearest follow-up, then to anchor order,
     so the choice does not depend on insertion order.
     """
-    best: dict[str, tuple[float, tuple[str, ...], GoalPoint, GoalPoint]] = {}
+    best: dict[str, Scored] = {}
     for item in scored:
         s, _, a, b = item
         if s < threshold:
@@ -236,6 +253,40 @@ def _best(scored: list[tuple[float, tuple[str, ...], GoalPoint, GoalPoint]], key
                                   old[2].anchor, old[3].anchor):
             best[own] = item
     return best
+
+
+def _by_content(points: Iterable[GoalPoint]) -> dict[GoalPoint, list[GoalPoint]]:
+    groups: dict[GoalPoint, list[GoalPoint]] = {}
+    for p in points:
+        groups.setdefault(p.content, []).append(p)
+    return groups
+
+
+def _scored(left: list[GoalPoint], right: list[GoalPoint], accept: Any, threshold: float) -> list[Scored]:
+    """Every pair (earlier, later) that `accept`s and scores at least `threshold`.
+
+    Each distinct pair of contents is scored once, and only pairs that reach the threshold are
+    spelled out per goal: reprints of one table (an annex filed with every meeting) cost one
+    score, not one per copy.
+    """
+    out: list[Scored] = []
+    right_groups = _by_content(right)
+    for ca, lefts in _by_content(left).items():
+        for cb, rights in right_groups.items():
+            if not accept(ca, cb):
+                continue
+            s, reasons = _score(ca, cb)
+            if s >= threshold:
+                out.extend((s, reasons, a, b) for a in lefts for b in rights)
+    return out
+
+
+def _numbered_alike(a: GoalPoint, b: GoalPoint) -> bool:
+    return bool(a.goal_id and a.goal_id == b.goal_id) and same_family(a, b)
+
+
+def _unnumbered_alike(a: GoalPoint, b: GoalPoint) -> bool:
+    return not (a.goal_id and b.goal_id) and same_family(a, b)
 
 
 def candidates(points: list[GoalPoint], new: set[str] | None = None) -> list[Candidate]:
@@ -275,12 +326,9 @@ def candidates(points: list[GoalPoint], new: set[str] | None = None) -> list[Can
                     continue
                 # numbered on both sides: the same number is the same goal unless the words disagree
                 # outright; unnumbered goals must read alike
-                numbered = [(*score(a, b), a, b) for a in left for b in right
-                            if a.goal_id and a.goal_id == b.goal_id and same_family(a, b)]
-                loose = [(*score(a, b), a, b) for a in left for b in right
-                         if not (a.goal_id and b.goal_id) and same_family(a, b)]
-                for scored, threshold in ((numbered, cfg["same_plan_same_id_threshold"]),
-                                          (loose, cfg["same_plan_threshold"])):
+                for accept, threshold in ((_numbered_alike, cfg["same_plan_same_id_threshold"]),
+                                          (_unnumbered_alike, cfg["same_plan_threshold"])):
+                    scored = _scored(left, right, accept, threshold)
                     for item in {**_best(scored, 3, threshold), **_best(scored, 2, threshold)}.values():
                         keep(item[0], item[1], item[2], item[3], "same_plan")
     # the next plan year is the next one of the same plan family: an employment plan 2024 goes on
@@ -296,7 +344,7 @@ def candidates(points: list[GoalPoint], new: set[str] | None = None) -> list[Can
         for y1, y2 in zip(ordered, ordered[1:], strict=False):
             if y1 not in touched and y2 not in touched:
                 continue
-            scored = [(*score(a, b), a, b) for a in family_years[y1] for b in family_years[y2] if same_family(a, b)]
+            scored = _scored(family_years[y1], family_years[y2], same_family, cfg["threshold"])
             for item in [*_best(scored, 3, cfg["threshold"]).values(),
                          *_best(scored, 2, cfg["threshold"]).values()]:
                 keep(item[0], item[1], item[2], item[3], "next_plan")
@@ -311,34 +359,38 @@ def store_candidates(session: Session, found: Iterable[Candidate], scope: set[st
     """Upsert machine proposals; the reviewer's confirmed and rejected links stay as they are.
 
     Proposed links that touch `scope` and were not found again (the document was re-parsed and
-    says something else now) are dropped. Returns how many links were added.
+    says something else now) are dropped. Returns how many links were added. Plain rows, not ORM
+    objects: an archive adds thousands of links per municipality.
     """
     found = list(found)
     keys = {(c.from_anchor, c.to_anchor) for c in found}
-    existing: dict[tuple[str, str], GoalLinkRow] = {}
+    link = GoalLinkRow.__table__
+    existing: dict[tuple[str, str], Any] = {}
     scope_list = sorted(scope)
     for chunk in range(0, len(scope_list), 400):
         part = scope_list[chunk:chunk + 400]
-        for row in session.scalars(select(GoalLinkRow).where(or_(GoalLinkRow.from_anchor.in_(part),
-                                                                  GoalLinkRow.to_anchor.in_(part)))):
+        for row in session.execute(select(link.c.id, link.c.from_anchor, link.c.to_anchor, link.c.state,
+                                          link.c.score, link.c.reasons, link.c.method)
+                                   .where(or_(link.c.from_anchor.in_(part), link.c.to_anchor.in_(part)))):
             existing[(row.from_anchor, row.to_anchor)] = row
-    for key, row in existing.items():
-        if row.state == "proposed" and key not in keys:
-            session.delete(row)
-    added = 0
+    gone = [row.id for key, row in existing.items() if row.state == "proposed" and key not in keys]
+    for chunk in range(0, len(gone), 400):
+        session.execute(delete(link).where(link.c.id.in_(gone[chunk:chunk + 400])))
     now = _now()
+    added = [{"from_anchor": c.from_anchor, "to_anchor": c.to_anchor, "municipality": c.municipality,
+              "score": c.score, "reasons": list(c.reasons), "method": c.method, "state": "proposed",
+              "created_at": now, "updated_at": now}
+             for c in found if (c.from_anchor, c.to_anchor) not in existing]
+    if added:
+        session.execute(insert(link), added)
     for c in found:
         row = existing.get((c.from_anchor, c.to_anchor))
-        if row is None:
-            session.add(GoalLinkRow(from_anchor=c.from_anchor, to_anchor=c.to_anchor, municipality=c.municipality,
-                                    score=c.score, reasons=list(c.reasons), method=c.method, state="proposed",
-                                    created_at=now, updated_at=now))
-            added += 1
-        elif row.state == "proposed" and (row.score, list(row.reasons or []), row.method) != \
+        if row is not None and row.state == "proposed" and (row.score, list(row.reasons or []), row.method) != \
                 (c.score, list(c.reasons), c.method):
-            row.score, row.reasons, row.method, row.updated_at = c.score, list(c.reasons), c.method, now
-    session.flush()
-    return added
+            session.execute(update(link).where(link.c.id == row.id)
+                            .values(score=c.score, reasons=list(c.reasons), method=c.method, updated_at=now))
+    session.expire_all()  # ORM copies of links (a reviewer's session) must see these rows
+    return len(added)
 
 
 def assign_series(session: Session, points: list[GoalPoint]) -> None:
@@ -358,31 +410,40 @@ def assign_series(session: Session, points: list[GoalPoint]) -> None:
                                 .where(GoalLinkRow.state.in_(ACCEPTED_STATES))):
         if f in anchors and t in anchors:
             parent[find(f)] = find(t)
-    known: dict[str, GoalSeriesRow] = {}
+    table = GoalSeriesRow.__table__
+    known: dict[str, str] = {}
     anchor_list = sorted(anchors)
     for chunk in range(0, len(anchor_list), 400):
         part = anchor_list[chunk:chunk + 400]
-        for row in session.scalars(select(GoalSeriesRow).where(GoalSeriesRow.anchor.in_(part))):
-            known[row.anchor] = row
+        for anchor, series in session.execute(select(table.c.anchor, table.c.series)
+                                              .where(table.c.anchor.in_(part))):
+            known[anchor] = series
     components: dict[str, list[GoalPoint]] = {}
     for p in points:
         components.setdefault(find(p.anchor), []).append(p)
     used: set[str] = set()
+    new_rows: list[dict[str, str]] = []
+    renamed: dict[str, list[str]] = {}
     # oldest series first, so when a series splits the part holding its earliest goal keeps the id
     for members in sorted(components.values(), key=lambda ms: min(m.order for m in ms)):
         members.sort(key=lambda m: m.order)
-        series = next((known[m.anchor].series for m in members if m.anchor in known
-                       and known[m.anchor].series not in used), None) or members[0].anchor
+        series = next((known[m.anchor] for m in members if m.anchor in known
+                       and known[m.anchor] not in used), None) or members[0].anchor
         if series in used:  # the earliest anchor already names another series (it was split off)
             series = f"{members[0].anchor}#{len(used)}"
         used.add(series)
         for m in members:
-            row = known.get(m.anchor)
-            if row is None:
-                session.add(GoalSeriesRow(anchor=m.anchor, series=series, municipality=m.municipality))
-            elif row.series != series:
-                row.series = series
-    session.flush()
+            old = known.get(m.anchor)
+            if old is None:
+                new_rows.append({"anchor": m.anchor, "series": series, "municipality": m.municipality})
+            elif old != series:
+                renamed.setdefault(series, []).append(m.anchor)
+    if new_rows:
+        session.execute(insert(table), new_rows)
+    for series, members in renamed.items():
+        for chunk in range(0, len(members), 400):
+            session.execute(update(table).where(table.c.anchor.in_(members[chunk:chunk + 400])).values(series=series))
+    session.expire_all()
 
 
 def link_document(session: Session, document_id: int) -> int:
@@ -410,11 +471,15 @@ def _drop_stale_proposals(session: Session, municipality: str, alive: set[str]) 
     Confirmed, rejected and manual links stay: a reviewer's decision comes back into force if
     the document does.
     """
-    for row in session.scalars(select(GoalLinkRow).where(GoalLinkRow.municipality == municipality,
-                                                         GoalLinkRow.state == "proposed")):
-        if row.from_anchor not in alive or row.to_anchor not in alive:
-            session.delete(row)
-    session.flush()
+    link = GoalLinkRow.__table__
+    stale = [row.id for row in session.execute(select(link.c.id, link.c.from_anchor, link.c.to_anchor)
+                                                .where(link.c.municipality == municipality,
+                                                       link.c.state == "proposed"))
+             if row.from_anchor not in alive or row.to_anchor not in alive]
+    for chunk in range(0, len(stale), 400):
+        session.execute(delete(link).where(link.c.id.in_(stale[chunk:chunk + 400])))
+    if stale:
+        session.expire_all()
 
 
 def link_archive(session: Session, municipality: str | None = None) -> dict[str, int]:

@@ -88,30 +88,32 @@ def store_parsed(session: Session, parsed: ParsedDocument, sha256: str, size: in
     m = parsed.meeting
     session.add(MeetingRow(document_id=row.id, municipality=m.municipality, body=m.body, date=m.date, time=m.time,
                            place=m.place, participants=m.participants, absentees=m.absentees))
+    # rows of one kind are flushed together (one batched INSERT each), not one round trip per row
+    item_rows = [AgendaItemRow(
+        document_id=row.id, seq=seq, number=item.number, title=item.title, case_number=item.case_number,
+        closed=item.closed, decision=item.decision, start=item.start, end=item.end,
+        page_start=item.page_start, page_end=item.page_end, anchor=f"{sha256[:16]}:item:{item.number}")
+        for seq, item in enumerate(parsed.items)]
+    session.add_all(item_rows)
+    session.flush()
     item_ids: dict[str, int] = {}
-    for seq, item in enumerate(parsed.items):
-        irow = AgendaItemRow(
-            document_id=row.id, seq=seq, number=item.number, title=item.title, case_number=item.case_number,
-            closed=item.closed, decision=item.decision, start=item.start, end=item.end,
-            page_start=item.page_start, page_end=item.page_end, anchor=f"{sha256[:16]}:item:{item.number}")
-        session.add(irow)
-        session.flush()
+    for item, irow in zip(parsed.items, item_rows, strict=True):
         item_ids.setdefault(item.number, irow.id)
         for sseq, sec in enumerate(item.sections):
             session.add(SectionRow(item_id=irow.id, seq=sseq, heading=sec.heading[:256], kind=sec.kind,
                                    text=sec.text, start=sec.start, end=sec.end, page_start=sec.page_start,
                                    page_end=sec.page_end))
-    for seq, goal in enumerate(parsed.goals):
-        grow = GoalRow(
-            document_id=row.id, item_id=item_ids.get(goal.agenda_item or ""), seq=seq,
-            anchor=goal_anchor(sha256, goal.plan_year, goal.goal_id, goal.text), plan=goal.plan,
-            plan_year=goal.plan_year, goal_id=goal.goal_id, kind=goal.kind, theme=goal.theme, title=goal.title,
-            text=goal.text, status_text=goal.status_text, verdict=goal.verdict.value, verdict_text=goal.verdict_text,
-            expectation=goal.expectation.value if goal.expectation else None, confidence=goal.confidence,
-            confidence_reasons=goal.confidence_reasons, layout=goal.layout, page=goal.page, start=goal.start,
-            end=goal.end)
-        session.add(grow)
-        session.flush()
+    goal_rows = [GoalRow(
+        document_id=row.id, item_id=item_ids.get(goal.agenda_item or ""), seq=seq,
+        anchor=goal_anchor(sha256, goal.plan_year, goal.goal_id, goal.text), plan=goal.plan,
+        plan_year=goal.plan_year, goal_id=goal.goal_id, kind=goal.kind, theme=goal.theme, title=goal.title,
+        text=goal.text, status_text=goal.status_text, verdict=goal.verdict.value, verdict_text=goal.verdict_text,
+        expectation=goal.expectation.value if goal.expectation else None, confidence=goal.confidence,
+        confidence_reasons=goal.confidence_reasons, layout=goal.layout, page=goal.page, start=goal.start,
+        end=goal.end) for seq, goal in enumerate(parsed.goals)]
+    session.add_all(goal_rows)
+    session.flush()
+    for goal, grow in zip(parsed.goals, goal_rows, strict=True):
         for fseq, fig in enumerate(goal.figures):
             session.add(FigureRow(goal_id=grow.id, seq=fseq, role=fig.role, raw=fig.raw[:256], value=fig.value,
                                   unit=fig.unit, scale=fig.scale, comparison=fig.comparison, period=fig.period,

@@ -13,6 +13,7 @@ their title. Documents without items (slides, e-mails, status notes) yield none.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from models.records import AgendaItem, DocLine, Document, Section
 from parsers.profiles import (
@@ -40,6 +41,7 @@ def _plain(text: str) -> str:
     return _MARKUP.sub("", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def section_kind(text: str) -> str | None:
     """Kind of section a heading line opens, or None for ordinary text."""
     plain = _plain(text)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ import yaml
 
 from models.records import AgendaItem, DeclaredSummary, DocLine, Document, Figure, Goal, Verdict
 from parsers.extract.figures import find_figures
-from parsers.extract.nlp import analyse
+from parsers.extract.nlp import analyse, may_state_verdict
 from parsers.extract.verdicts import classify_clause, normalise_verdict
 from parsers.split import section_kind
 
@@ -382,14 +382,21 @@ def _column(cells: list[str], cols: dict[str, int], key: str) -> str | None:
     return cells[n] if n is not None and n < len(cells) and cells[n] else None
 
 
+@cache
+def _column_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """One alternation per role, in the order roles are tried."""
+    columns = vocab()["columns"]
+    return tuple((role, re.compile("|".join(f"(?:{p})" for p in columns[role])))
+                 for role in ("label", "statement", "status", "verdict"))
+
+
+@lru_cache(maxsize=16384)
 def _column_role(cell: str) -> str | None:
     """What a header cell names: the goal's label, its statement, its status or its verdict."""
-    v = vocab()
+    if len(cell) > 120:
+        return None  # a sentence, not a column header
     key = re.sub(r"\s+", " ", cell.strip().rstrip(":").lower())
-    for role in ("label", "statement", "status", "verdict"):
-        if any(re.fullmatch(p, key) for p in v["columns"][role]):
-            return role
-    return None
+    return next((role for role, pattern in _column_patterns() if pattern.fullmatch(key)), None)
 
 
 def _header_columns(cells: list[str]) -> dict[str, int] | None:
@@ -726,11 +733,16 @@ def cue_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
     goals: list[Goal] = []
     paras = paragraph_spans(lines)
     flat: list[tuple[int, str, set[str], bool, bool]] = []  # paragraph, sentence, cues, verdict, italic
+    # only a paragraph that may state a verdict, and the two before it, can take part in a goal
+    verdict_paras = [pi for pi, para in enumerate(paras) if may_state_verdict(para.text)]
+    wanted = {j for pi in verdict_paras for j in range(pi - 2, pi + 1)}
     for pi, para in enumerate(paras):
         if section_kind(para.text) is not None:
             para.heading = True  # "Økonomi", "Beslutning": a verdict never reaches back across a section
         if para.heading:
             flat.append((pi, para.text, set(), False, False))
+            continue
+        if pi not in wanted:
             continue
         italic_para = para.italic
         for sentence, cues, is_verdict in analyse(para.text):

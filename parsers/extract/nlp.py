@@ -9,6 +9,7 @@ in their inflections. Patterns live in `parsers/patterns/*.jsonl`.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -70,6 +71,35 @@ def cue_labels(sent: Span) -> set[str]:
 def is_verdict_sentence(sent: Span) -> bool:
     doc = sent.doc
     return any(s.start >= sent.start and s.end <= sent.end for s in doc.spans.get("verdicts", []))
+
+
+def _required_words(pattern: list[dict]) -> list[frozenset[str]]:
+    """For each token a match cannot do without, the lower-case words it accepts."""
+    required = []
+    for token in pattern:
+        if token.get("OP") in ("?", "*"):
+            continue
+        lower = token.get("LOWER")
+        if isinstance(lower, str):
+            required.append(frozenset([lower]))
+        elif isinstance(lower, dict) and "IN" in lower:
+            required.append(frozenset(lower["IN"]))
+    return required
+
+
+@cache
+def _verdict_requirements() -> list[list[frozenset[str]]]:
+    return [_required_words(entry["pattern"]) for entry in _load("verdict_tokens.jsonl")]
+
+
+def may_state_verdict(text: str) -> bool:
+    """False only when no verdict pattern can match: every word a pattern requires must be present.
+
+    A cheap, exact pre-filter, derived from the patterns themselves, so that spaCy runs only
+    on the paragraphs around a possible verdict sentence instead of on every paragraph.
+    """
+    words = set(re.findall(r"\w+", text.lower()))
+    return any(all(options & words for options in req) for req in _verdict_requirements())
 
 
 def analyse(text: str) -> list[tuple[str, set[str], bool]]:
