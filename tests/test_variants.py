@@ -127,9 +127,9 @@ def test_rendered_text_holds_the_gold(variant: Variant, scorer: Any, render_dir:
             assert " ".join(item["title"].split()) in flat, (path.name, item["title"])
 
 
-# Known gap, kept visible: a table ruled only between its rows (no column lines) is not read as cells
-# by the PDF reader, so its columns run together into one line. strict: the day it passes, this fails.
-KNOWN_GAPS = {"pdf-columns": "PDF tables ruled only between rows are not split into columns by the reader yet"}
+# layouts the parser is known not to read yet (name -> reason); each is a strict xfail, so it fails
+# the day it starts passing and must be taken off this list
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("variant", [

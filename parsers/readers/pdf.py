@@ -27,6 +27,7 @@ import pypdfium2 as pdfium
 from models.records import Line, Page, RawDocument
 from parsers.readers.errors import ATTENTION, ReadError, one_line
 from parsers.readers.pdfium_page import page_lines, read_chars
+from parsers.readers.rules import implied_edges
 
 # pdfminer and pdfplumber log every oddity of a damaged file as a warning on stderr, amid the
 # progress bar; what matters reaches the user as the file's outcome or the document's warnings.
@@ -63,7 +64,12 @@ def _plumber_page_lines(page: Any, number: int) -> list[Line]:
     """Text lines in reading order, with each ruled table replaced by one line per row."""
     tables = []
     try:
-        for table in page.find_tables(_TABLE_SETTINGS):
+        boxes = [(float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]))
+                 for c in page.chars if str(c.get("text", "")).strip()]
+        implied = implied_edges(page.edges, boxes, float(page.width))
+        settings = {**_TABLE_SETTINGS, "explicit_vertical_lines": [e for e in implied if e["orientation"] == "v"],
+                    "explicit_horizontal_lines": [e for e in implied if e["orientation"] == "h"]}
+        for table in page.find_tables(settings):
             rows = table.extract()
             ncols = max((len(r) for r in rows), default=0)
             if ncols < 2 or len(rows) < 2:

@@ -24,6 +24,7 @@ import pypdfium2.raw as pr
 import pypdfium2_raw.bindings as _bindings
 
 from models.records import Line
+from parsers.readers.rules import implied_edges
 
 # pdfplumber's defaults for `extract_text_lines` and the "lines" table strategy.
 X_TOLERANCE = 3.0
@@ -342,11 +343,13 @@ def _bbox(chars: list[Char]) -> tuple[float, float, float, float]:
 
 def find_tables(page: PageText) -> list[Any]:
     """Ruled tables with at least two rows and two columns, found as pdfplumber's "lines" strategy does."""
-    if len(page.edges) < 4:
+    all_edges = page.edges + implied_edges(page.edges, [(c.x0, c.top, c.x1, c.bottom) for c in page.chars],
+                                           page.width)
+    if len(all_edges) < 4:
         return []
     from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
-    edges = merge_edges(page.edges, _SNAP, _SNAP, _JOIN, _JOIN)
+    edges = merge_edges(all_edges, _SNAP, _SNAP, _JOIN, _JOIN)
     dims = {"v": "height", "h": "width"}
     edges = [e for e in edges if e[dims[e["orientation"]]] >= _EDGE_MIN]
     if sum(e["orientation"] == "v" for e in edges) < 2 or sum(e["orientation"] == "h" for e in edges) < 2:
