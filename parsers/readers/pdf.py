@@ -25,6 +25,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from models.records import Line, Page, RawDocument
+from parsers.readers.colours import Fill, colour_to_rgb, traffic_word, with_fills
 from parsers.readers.errors import ATTENTION, ReadError, one_line
 from parsers.readers.pdfium_page import page_lines, read_chars
 from parsers.readers.rules import implied_edges
@@ -94,11 +95,12 @@ def _plumber_page_lines(page: Any, number: int) -> list[Line]:
         bbox = (float(tl["x0"]), float(tl["top"]), float(tl["x1"]), float(tl["bottom"]))
         entries.append((tl["top"], tl["x0"], Line(
             text=tl["text"], page=number, bbox=bbox, bold=bold, italic=italic, size=size)))
+    fills = _traffic_fills(page) if tables else []
     for table, rows in tables:
         tx0, ttop, tx1, tbottom = table.bbox
         table_chars = [c for c in page.chars if ttop <= c["top"] <= tbottom and tx0 <= c["x0"] <= tx1]
         for row_obj, row in zip(table.rows, rows, strict=False):
-            cells = tuple(_cell_text(c) for c in row)
+            cells = tuple(_cell_text(c) for c in with_fills(list(row), row_obj.cells, fills))
             while cells and not cells[-1]:
                 cells = cells[:-1]
             if not any(cells):
@@ -112,6 +114,19 @@ def _plumber_page_lines(page: Any, number: int) -> list[Line]:
                 bold=bold, italic=italic, size=size, cells=cells)))
     entries.sort(key=lambda e: (round(e[0], 1), e[1]))
     return [e[2] for e in entries]
+
+
+def _traffic_fills(page: Any) -> list[Fill]:
+    """Shapes filled in a traffic-light colour (as pdfium_page reads them), for empty status cells."""
+    fills: list[Fill] = []
+    for obj in [*page.rects, *page.curves]:
+        if not obj.get("fill"):
+            continue
+        rgb = colour_to_rgb(obj.get("non_stroking_color"))
+        word = traffic_word(*rgb) if rgb else None
+        if word:
+            fills.append((float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"]), word))
+    return fills
 
 
 def _pdfium_page_lines(doc: pdfium.PdfDocument, index: int) -> list[Line]:

@@ -24,6 +24,7 @@ import pypdfium2.raw as pr
 import pypdfium2_raw.bindings as _bindings
 
 from models.records import Line
+from parsers.readers.colours import Fill, traffic_word, with_fills
 from parsers.readers.rules import implied_edges
 
 # pdfplumber's defaults for `extract_text_lines` and the "lines" table strategy.
@@ -64,6 +65,7 @@ class PageText:
     fonts: list[tuple[str, float]] = field(default_factory=list)  # (lower-case font name, size)
     edges: list[dict[str, Any]] = field(default_factory=list)
     images: int = 0
+    fills: list[Fill] = field(default_factory=list)  # shapes filled in a traffic-light colour
 
 
 def _fast(name: str, restype: Any, *argtypes: Any) -> Any:
@@ -227,6 +229,30 @@ def _collect_objects(parent: Any, out: PageText, form: Any = None, outer: tuple[
             if outer:
                 m = _mul(m, outer)
             _path_edges(obj, segments, m, x, y, out)
+            _traffic_fill(obj, outer, out)
+
+
+def _traffic_fill(obj: Any, outer: tuple[float, ...] | None, out: PageText) -> None:
+    """A filled shape in green, yellow or red: its box (top-down) and word, for empty status cells."""
+    mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pr.FPDFPath_GetDrawMode(obj, ctypes.byref(mode), ctypes.byref(stroke)) or mode.value == 0:
+        return
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not pr.FPDFPageObj_GetFillColor(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
+        return
+    word = traffic_word(r.value / 255, g.value / 255, b.value / 255)
+    if word is None or a.value < 128:
+        return
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not pr.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
+                                    ctypes.byref(top)):
+        return
+    corners = [(left.value, bottom.value), (right.value, top.value)]
+    if outer:  # inside a form XObject: bounds are in the form's space
+        oa, ob, oc, od, oe, of = outer
+        corners = [(oa * px + oc * py + oe, ob * px + od * py + of) for px, py in corners]
+    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+    out.fills.append((min(xs), out.height - max(ys), max(xs), out.height - min(ys), word))
 
 
 def _path_edges(obj: Any, segments: int, m: tuple[float, ...], x: ctypes.c_float, y: ctypes.c_float,
@@ -438,7 +464,7 @@ def page_lines(page: PageText, number: int) -> list[Line]:
         tx0, ttop, tx1, tbottom = table.bbox
         table_chars = [c for c in chars if ttop <= c.top <= tbottom and tx0 <= c.x0 <= tx1]
         for row, texts in rows:
-            cells = tuple(t or "" for t in texts)
+            cells = tuple(t or "" for t in with_fills(texts, row.cells, page.fills))
             while cells and not cells[-1]:
                 cells = cells[:-1]
             if not any(cells):

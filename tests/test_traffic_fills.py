@@ -1,0 +1,78 @@
+"""A status cell that is only a colour (a filled cell or a coloured dot) is read as its traffic light.
+
+Drawn here with fpdf2 as follow-up tables are: a ruled grid whose `Trafiklys` column holds no text,
+only green, yellow and red fills or dots; the header row is shaded grey, which is no verdict.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from parsers.parse import parse_raw
+from parsers.readers.colours import colour_to_rgb, traffic_word
+from parsers.readers.pdf import read_pdf
+
+ROWS = [
+    ("1.1 Flere ledige skal i job inden for seks måneder.", "63 % i job.", (0, 166, 81), "cell"),
+    ("1.2 Sygefraværet skal under 5 % i 2024.", "5,4 % i 2024.", (255, 192, 0), "dot"),
+    ("1.3 Færre unge skal være på offentlig forsørgelse.", "Andelen steg.", (220, 30, 30), "cell"),
+    ("1.4 Flere virksomheder skal bruge jobcentret.", "Ikke opgjort.", None, "cell"),
+]
+
+
+def _follow_up(path: Path) -> Path:
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 8, "Opfølgning på beskæftigelsesplanen 2024", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.set_fill_color(200, 200, 200)  # grey header shading: not a traffic light
+    for width, text in ((100, "Mål"), (50, "Status"), (30, "Trafiklys")):
+        pdf.cell(width, 9, text, border=1, fill=True)
+    pdf.ln(9)
+    pdf.set_font("Helvetica", "", 9)
+    for statement, status, colour, shape in ROWS:
+        y = pdf.get_y()
+        pdf.cell(100, 9, statement[:60], border=1)
+        pdf.cell(50, 9, status, border=1)
+        x = pdf.get_x()
+        if colour is not None:
+            pdf.set_fill_color(*colour)
+            if shape == "cell":
+                pdf.rect(x, y, 30, 9, style="F")
+            else:
+                pdf.ellipse(x + 12, y + 2, 5, 5, style="F")
+        pdf.cell(30, 9, "", border=1)
+        pdf.ln(9)
+    pdf.output(str(path))
+    return path
+
+
+@pytest.mark.parametrize("reader", ["pypdfium2", "pdfplumber"])
+def test_colour_only_cells_read_as_traffic_lights(tmp_path: Path, reader: str) -> None:
+    raw = read_pdf(_follow_up(tmp_path / "trafiklys.pdf"), prefer=reader)
+    rows = [ln.cells for page in raw.pages for ln in page.lines if ln.cells]
+    assert rows[0] == ("Mål", "Status", "Trafiklys")
+    assert [r[2] if len(r) > 2 else "" for r in rows[1:]] == ["grøn", "gul", "rød", ""]
+
+
+def test_traffic_light_cells_become_verdicts(tmp_path: Path) -> None:
+    parsed = parse_raw(read_pdf(_follow_up(tmp_path / "trafiklys.pdf")))
+    verdicts = {g.goal_id: (g.verdict.value, g.verdict_text) for g in parsed.goals}
+    assert verdicts == {"1.1": ("met", "grøn"), "1.2": ("partly_met", "gul"), "1.3": ("not_met", "rød"),
+                        "1.4": ("none", None)}
+
+
+def test_colour_words() -> None:
+    assert traffic_word(0.0, 0.65, 0.32) == "grøn"
+    assert traffic_word(1.0, 0.75, 0.0) == "gul"
+    assert traffic_word(0.86, 0.12, 0.12) == "rød"
+    assert traffic_word(0.78, 0.78, 0.78) is None  # grey shading
+    assert traffic_word(0.2, 0.4, 0.9) is None  # blue header
+    assert traffic_word(0.95, 0.97, 0.93) is None  # pale banding
+    assert colour_to_rgb((0.0, 0.0, 1.0, 0.0)) == (1.0, 1.0, 0.0)  # CMYK yellow
+    assert colour_to_rgb("pattern1") is None  # type: ignore[arg-type]
