@@ -47,6 +47,8 @@ def vocab() -> dict[str, Any]:
     data["intro_re"] = re.compile(data["list_intro"], re.I)
     data["intro_not_re"] = re.compile(data["list_intro_not"], re.I)
     data["recommendation_re"] = re.compile(data["recommendation_intro"], re.I)
+    data["target_cue_re"] = re.compile(data["target_cue"], re.I)
+    data["target_words_re"] = re.compile(data["target_words"], re.I)
     return data
 
 
@@ -187,7 +189,7 @@ def _is_heading_like(text: str) -> bool:
 def _headed_block(block: _Block, lines: list[DocLine], wrapped: bool) -> None:
     """`Mål 1.1` as a heading over paragraphs: the first is the statement, the rest its status and verdict."""
     units = line_units(block.text_lines, lines, wrapped)
-    if not units or not _is_statement(units[0]):
+    if not units or not _is_statement(units[0], labelled=True):
         return
     rest = [s for u in units[1:] for s in sentences(u)]
     verdict_sentence = next((s for s in reversed(rest) if _judges_goal(s)), None)
@@ -201,10 +203,17 @@ def _headed_block(block: _Block, lines: list[DocLine], wrapped: bool) -> None:
     block.headed = True
 
 
-def _is_statement(text: str) -> bool:
-    """A goal statement, not a phrase: starts with a capital and says something."""
-    return len(text) >= 15 and len(text.split()) >= 3 and (
-        text[:1].isupper() or text[:1].isdigit() or text.lower().startswith("at "))
+def _is_statement(text: str, labelled: bool = False) -> bool:
+    """A goal statement, not a phrase: starts with a capital and says something.
+
+    Under a `Mål N` label the label is the evidence, and a statement that carries on a shared
+    stem ("Målet er, at: alle unge er i gang …") may start in lower case if it is a sentence.
+    """
+    if len(text) < 15 or len(text.split()) < 3:
+        return False
+    if text[:1].isupper() or text[:1].isdigit() or text.lower().startswith("at "):
+        return True
+    return labelled and len(text.split()) >= 5 and text.rstrip().endswith((".", "!"))
 
 
 def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
@@ -346,7 +355,7 @@ def table_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
         else:
             text = " ".join([header] + block.text_parts)
         text = _clean(text)
-        if not text or labelled_only and not _is_statement(text):
+        if not text or labelled_only and not _is_statement(text, labelled=block.in_cells or block.headed):
             continue
         status = _clean(" ".join(block.status)) or None
         verdict_text = _clean(" ".join(block.verdict)) or None
@@ -811,7 +820,7 @@ def typography_goals(lines: list[DocLine], ctx: Context | None = None) -> list[G
     def styled(p: Paragraph) -> bool:
         if kind.startswith("kursiv"):
             return p.italic and not p.bold
-        return p.bold and (not p.heading or not bold_headings or bool(_TARGET_WORDS.search(p.text)))
+        return p.bold and (not p.heading or not bold_headings or bool(vocab()["target_words_re"].search(p.text)))
 
     groups: list[tuple[list[Paragraph], list[Paragraph]]] = []
     for para in paras[start + 1:]:
@@ -855,11 +864,6 @@ def typography_goals(lines: list[DocLine], ctx: Context | None = None) -> list[G
 
 
 # A statement of a target: a modal or expectation, a bound, a direction, or a share.
-_TARGET_CUE = re.compile(r"\b(?:skal|skulle|forventes|tilstræbes|mindst|højst|maksimalt|minimum|maks|øges|"
-                         r"reduceres|halveres)\b|%|\bpct\b|\bprocent", re.I)
-_TARGET_WORDS = re.compile(r"\b(?:skal|skulle|forventes|mindst|højst|maksimalt|minimum|at|flere|færre|øges|reduceres|"
-                           r"stige|falde)\b|\d|%", re.I)
-
 
 def _styled_units(lines: list[DocLine], para: Paragraph) -> list[str]:
     """A run of styled lines split where a line starts a new statement."""
@@ -927,7 +931,7 @@ def headed_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]
             run = [ln for ln in lines if body[0].first.start <= ln.start <= body[-1].last.start]
             units = line_units(run, lines, ctx.wrapped)
             statement = _clean(units[0]) if units else ""
-            if not (_TARGET_CUE.search(statement) and len(statement) >= 15
+            if not (v["target_cue_re"].search(statement) and len(statement) >= 15
                     and not v["goal_header_re"].match(statement)):
                 active = False  # the run of goals has ended
                 k += 1
