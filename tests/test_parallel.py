@@ -100,7 +100,10 @@ def test_sticky_failure_is_repeated_without_reading(tmp_path: Path, monkeypatch:
 def test_ctrl_c_stops_a_pooled_run_and_a_rerun_completes(inbox: Path, one_worker: Path, tmp_path: Path) -> None:
     db = tmp_path / "x.sqlite"
     cmd = [*maalspor_command(), "ingest", "-q", "--workers", "2", "--db", f"sqlite:///{db}", str(inbox)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    # a job started in the background by a non-interactive shell (`nohup make test &`) inherits SIGINT
+    # ignored, and the ingest would never see the Ctrl-C: give it a terminal's default disposition
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline and count_documents(_url(db)) < 1:
         time.sleep(0.01)

@@ -76,3 +76,56 @@ def test_colour_words() -> None:
     assert traffic_word(0.95, 0.97, 0.93) is None  # pale banding
     assert colour_to_rgb((0.0, 0.0, 1.0, 0.0)) == (1.0, 1.0, 0.0)  # CMYK yellow
     assert colour_to_rgb("pattern1") is None  # type: ignore[arg-type]
+
+
+def _html(path: Path) -> Path:
+    path.write_text("""<html><body><h2>Opfølgning på beskæftigelsesplanen 2024</h2>
+<table><tr><th>Mål</th><th>Status</th><th>Trafiklys</th></tr>
+<tr><td>1.1 Flere ledige skal i job inden for seks måneder.</td><td>63 % i job.</td>
+    <td style="background-color: #00B050"></td></tr>
+<tr><td>1.2 Sygefraværet skal under 5 % i 2024.</td><td>5,4 % i 2024.</td>
+    <td><span style="color: orange">&#9679;</span></td></tr>
+<tr><td>1.3 Færre unge skal være på offentlig forsørgelse.</td><td>Andelen steg.</td><td bgcolor="red"></td></tr>
+<tr><td>1.4 Flere virksomheder skal bruge jobcentret.</td><td>Ikke opgjort.</td>
+    <td style="background:#dddddd"></td></tr>
+</table></body></html>""", encoding="utf-8")
+    return path
+
+
+def _docx(path: Path) -> Path:
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
+    doc = Document()
+    doc.add_heading("Opfølgning på beskæftigelsesplanen 2024", level=2)
+    table = doc.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("Mål", "Status", "Trafiklys"), strict=True):
+        cell.text = text
+    for statement, status, colour, shape in ROWS:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = statement, status
+        if colour is None:
+            continue
+        hex_colour = "".join(f"{c:02X}" for c in colour)
+        if shape == "dot":
+            cells[2].paragraphs[0].add_run("●").font.color.rgb = RGBColor(*colour)
+        else:
+            shd = OxmlElement("w:shd")
+            shd.set(qn("w:val"), "clear")
+            shd.set(qn("w:fill"), hex_colour)
+            cells[2]._tc.get_or_add_tcPr().append(shd)
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("make", [_html, _docx], ids=["html", "docx"])
+def test_colour_only_cells_in_html_and_word(tmp_path: Path, make) -> None:  # type: ignore[no-untyped-def]
+    from parsers.readers import read_document
+
+    path = make(tmp_path / ("trafiklys.html" if make is _html else "trafiklys.docx"))
+    parsed = parse_raw(read_document(path))
+    verdicts = {g.goal_id: (g.verdict.value, g.verdict_text) for g in parsed.goals}
+    assert verdicts == {"1.1": ("met", "grøn"), "1.2": ("partly_met", "gul"), "1.3": ("not_met", "rød"),
+                        "1.4": ("none", None)}

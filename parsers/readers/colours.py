@@ -10,7 +10,12 @@ module, so they agree.
 from __future__ import annotations
 
 import colorsys
+import re
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 Fill = tuple[float, float, float, float, str]  # x0, top, x1, bottom, word
 
@@ -65,3 +70,55 @@ def with_fills(texts: list[str | None], cells: Sequence[tuple[float, float, floa
         return texts
     return [word if not text and cell is not None and (word := cell_word(cell, fills)) else text
             for text, cell in zip(texts, cells, strict=False)]
+
+
+_SYMBOLS = set("●⬤◉■▲◆★•")  # a coloured symbol standing alone in a cell is a traffic light too
+
+
+def is_symbol(text: str) -> bool:
+    return len(text.strip()) == 1 and text.strip() in _SYMBOLS
+
+
+@cache
+def _named() -> dict[str, str]:
+    data = yaml.safe_load((Path(__file__).resolve().parent.parent / "patterns" / "colours.yaml").read_text("utf-8"))
+    return {str(k).lower(): str(v) for k, v in data["named"].items()}
+
+
+_HEX = re.compile(r"#?([0-9a-f]{6}|[0-9a-f]{3})", re.I)
+_RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)", re.I)
+
+
+def css_word(value: str | None) -> str | None:
+    """The traffic-light word of a CSS or Word colour value (`#00B050`, `00B050`, `rgb(0,176,80)`, `green`)."""
+    if not value:
+        return None
+    value = value.strip().lower()
+    if value in ("auto", "none", "transparent", "inherit"):
+        return None
+    value = _named().get(value, value)
+    if m := _RGB.match(value):
+        r, g, b = (int(x) / 255 for x in m.groups())
+        return traffic_word(r, g, b)
+    if m := _HEX.fullmatch(value):
+        digits = m.group(1)
+        if len(digits) == 3:
+            digits = "".join(c * 2 for c in digits)
+        r, g, b = (int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4))
+        return traffic_word(r, g, b)
+    return None
+
+
+_STYLE_COLOUR = re.compile(r"(?:^|;)\s*(background(?:-color)?|color)\s*:\s*([^;]+)", re.I)
+
+
+def style_colours(style: str | None) -> tuple[str | None, str | None]:
+    """(background word, text-colour word) of an inline CSS style."""
+    background = text = None
+    for prop, value in _STYLE_COLOUR.findall(style or ""):
+        word = css_word(value.split()[0] if prop.lower() == "background" and value.split() else value)
+        if prop.lower().startswith("background"):
+            background = background or word
+        else:
+            text = text or word
+    return background, text

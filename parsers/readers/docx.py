@@ -22,6 +22,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from models.records import Line, Page, RawDocument
+from parsers.readers.colours import css_word, is_symbol
 from parsers.readers.errors import ReadError, one_line
 
 _BOLD_STYLES = ("heading", "title", "overskrift", "titel")
@@ -189,6 +190,25 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _traffic_light(cell: Any, symbol: bool) -> str | None:
+    """`grøn`/`gul`/`rød` for a status cell that is only a colour: its shading, or the colour of the one
+    symbol (●) it holds."""
+    shading = None
+    tc_pr = cell._tc.tcPr
+    if tc_pr is not None:
+        shd = tc_pr.find(qn("w:shd"))
+        if shd is not None:
+            shading = css_word(shd.get(qn("w:fill")))
+    if symbol:
+        for paragraph in cell.paragraphs:
+            for run in paragraph.runs:
+                rgb = run.font.color.rgb if run.text.strip() and run.font.color is not None \
+                    and run.font.color.type is not None else None
+                if rgb is not None and (word := css_word(str(rgb))):
+                    return word
+    return shading
+
+
 def _table_lines(table: Table, styles: _Styles) -> Iterator[Line]:
     for row in table.rows:
         cells: list[str] = []
@@ -201,7 +221,10 @@ def _table_lines(table: Table, styles: _Styles) -> Iterator[Line]:
             if cell._tc.vMerge == "continue":  # the rest of a vertically merged cell: its text is above
                 cells.append("")
                 continue
-            cells.append(_clean(" ".join(p.text for p in cell.paragraphs)))
+            text = _clean(" ".join(p.text for p in cell.paragraphs))
+            if not text or is_symbol(text):
+                text = _traffic_light(cell, symbol=bool(text)) or text
+            cells.append(text)
             paragraphs += cell.paragraphs
         while cells and not cells[-1]:
             cells.pop()

@@ -8,6 +8,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from models.records import Line, Page, RawDocument
+from parsers.readers.colours import css_word, is_symbol, style_colours
 from parsers.readers.errors import ReadError
 from parsers.readers.text import decode_bytes
 
@@ -61,7 +62,10 @@ def _walk(node: Node, lines: list[Line]) -> None:
             cells = []
             for cell in child.traverse():
                 if cell.tag in ("td", "th"):
-                    cells.append(" ".join(cell.text(separator=" ").split()))
+                    text = " ".join(cell.text(separator=" ").split())
+                    if not text or is_symbol(text):
+                        text = _traffic_light(cell, symbol=bool(text)) or text
+                    cells.append(text)
             while cells and not cells[-1]:
                 cells.pop()
             if any(cells):
@@ -80,6 +84,19 @@ def _walk(node: Node, lines: list[Line]) -> None:
             parts = []
             _inline_text(child, parts, tag in ("b", "strong"), tag in ("i", "em"))
             _emit(parts, lines, False)
+
+
+def _traffic_light(cell: Node, symbol: bool) -> str | None:
+    """`grøn`/`gul`/`rød` for a status cell that is only a colour: its background, or the colour of the
+    one symbol (●) it holds."""
+    attrs = cell.attributes
+    background, colour = style_colours(attrs.get("style"))
+    if not symbol:
+        return background or css_word(attrs.get("bgcolor"))
+    for node in cell.traverse():
+        node_attrs = node.attributes if node.tag != "-text" else {}
+        colour = colour or style_colours(node_attrs.get("style"))[1] or css_word(node_attrs.get("color"))
+    return colour or background or css_word(attrs.get("bgcolor"))
 
 
 def html_to_lines(html: str) -> list[Line]:
