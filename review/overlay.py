@@ -34,7 +34,7 @@ GOAL_FIELDS = ["text", "title", "theme", "goal_id", "plan", "plan_year", "kind",
 ITEM_FIELDS = ["number", "title", "case_number", "decision"]
 FLAGS = {"goal": ["not_goal", "confirmed"], "item": ["false_item", "confirmed"]}
 FIGURE_KEYS = ("role", "raw", "value", "unit", "scale", "comparison", "period")
-ROLES = ("target", "observed")
+ROLES = ("target", "observed", "window")
 VERDICTS = [v.value for v in Verdict]
 
 
@@ -73,7 +73,8 @@ def check_value(target: str, field: str, value: str | None) -> str | None:
 
 
 def parse_figures_text(text: str) -> list[dict[str, Any]]:
-    """One figure a line, `target: 80 %` or `observed: 67,7 % i 2023`, read by the parser's own figure reader."""
+    """One figure a line, `target: 80 %`, `observed: 67,7 % i 2023` or `window: 12 måneder` (the period a
+    figure is measured over), read by the parser's own figure reader."""
     from parsers.extract.figures import find_figures
 
     out: list[dict[str, Any]] = []
@@ -83,7 +84,7 @@ def parse_figures_text(text: str) -> list[dict[str, Any]]:
         role, sep, rest = line.partition(":")
         role = role.strip().lower()
         if not sep or role not in ROLES:
-            raise ReviewError(f"figure line {line.strip()!r}: start it with target: or observed:")
+            raise ReviewError(f"figure line {line.strip()!r}: start it with target:, observed: or window:")
         found = find_figures(rest.strip(), role)
         if not found:
             raise ReviewError(f"figure line {line.strip()!r}: no number found")

@@ -160,3 +160,21 @@ def test_label_rows_without_goal_ids() -> None:
     (goal,) = goals
     assert goal.goal_id is None and goal.text == "Ventetiden på genoptræning skal under 14 dage"
     assert goal.status_text == "11 dage i 2024" and goal.verdict is Verdict.expected_met
+
+
+def test_a_duration_that_frames_a_target_is_its_window_not_the_target() -> None:
+    """`Efter 4 måneders ledighed … en plan for 80 %`: the 80 % is the target a chart draws; a bounded
+    duration (`indenfor 1 måned`) is a target itself."""
+    goals, _ = _goals(
+        "Opfølgning på Beskæftigelsesplan 2024\n"
+        "Mål 2.1 – Planer\tEfter 4 måneders ledighed skal der foreligge en plan for 80 % af de ledige\n"
+        "Status\t67,7 % havde en plan de sidste 12 måneder\nMålopfyldelse\tMålet er ikke nået\n"
+        "Mål 4.2 – Hurtig plan\tBorgere på ledighedsydelse skal indenfor 1 måned have en plan\n"
+        "Status\t20 % havde en plan\nMålopfyldelse\tMålet er ikke nået\n"
+        "Mål 5.8 – Unge\tAndelen af unge, som 1 måned efter afsluttet forløb er i job, skal stige\n"
+        "Status\tAndelen steg\nMålopfyldelse\tMålet er nået\n")
+    roles = {g.goal_id: [(f.role, f.raw) for f in g.figures] for g in goals}
+    assert roles["2.1"] == [("window", "4 måneders"), ("target", "80 %"), ("observed", "67,7 %"),
+                            ("window", "12 måneder")]
+    assert roles["4.2"] == [("target", "1 måned"), ("observed", "20 %")]
+    assert roles["5.8"] == [("window", "1 måned")]

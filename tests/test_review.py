@@ -307,7 +307,7 @@ def test_review_figures_corrected_and_unchanged_form_adds_nothing(db: str) -> No
                                         "text": g.text, "verdict": g.verdict}, follow_redirects=False)
     assert r.status_code == 303 and counts(engine) == (0, 0)  # the form as shown changes nothing
     r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "figures": "target: 75 %\nfoo: 3"})
-    assert r.status_code == 400 and "target: or observed:" in r.text and counts(engine) == (0, 0)
+    assert r.status_code == 400 and "target:, observed: or window:" in r.text and counts(engine) == (0, 0)
     fixed = "target: 75 %\nobserved: 60,5 % i 2023"
     client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "figures": fixed})
     exported = [json.loads(line) for line in run("export", "goals", "--db", db).splitlines()]

@@ -52,14 +52,35 @@ def vocab() -> dict[str, Any]:
     return data
 
 
+_TIME_UNITS = frozenset({"hours", "days", "weeks", "months", "years"})
+# "efter 4 måneders ledighed", "de sidste 12 måneder", "1 måned efter afsluttet forløb": a window
+_WINDOW_BEFORE = re.compile(r"\b(?:efter|de\s+(?:sidste|seneste)|over)\s+$", re.I)
+_WINDOW_AFTER = re.compile(r"\s*(?:efter|før)\b", re.I)
+
+
 def _figures(text: str | None, role: str) -> list[Figure]:
-    """Figures of a goal or status; a figure the parser cannot read must not cost the goal."""
+    """Figures of a goal or status; a figure the parser cannot read must not cost the goal.
+
+    A duration with no bound of its own beside another figure is the window the figure is
+    measured in or the condition it applies to ("Efter 4 måneders ledighed … en plan for 80 %",
+    "de sidste 12 måneder"): role `window`, so the 80 % is the target. A bounded duration
+    ("indenfor 1 måned", "senest seks uger") is a target itself.
+    """
     if not text:
         return []
     try:
-        return find_figures(text, role=role)
+        figures = find_figures(text, role=role)
     except ValueError:
         return []
+    other = any(f.unit not in _TIME_UNITS for f in figures)
+
+    def window(f: Figure) -> bool:
+        if f.unit not in _TIME_UNITS or f.comparison:
+            return False
+        before, after = text[:f.start or 0][-20:], text[f.end or 0:][:12]
+        return other or bool(_WINDOW_BEFORE.search(before) or _WINDOW_AFTER.match(after))
+
+    return [f.model_copy(update={"role": "window"}) if window(f) else f for f in figures]
 
 
 def find_plan(*texts: str | None) -> tuple[str | None, int | None]:
