@@ -129,3 +129,26 @@ def test_colour_only_cells_in_html_and_word(tmp_path: Path, make) -> None:  # ty
     verdicts = {g.goal_id: (g.verdict.value, g.verdict_text) for g in parsed.goals}
     assert verdicts == {"1.1": ("met", "grøn"), "1.2": ("partly_met", "gul"), "1.3": ("not_met", "rød"),
                         "1.4": ("none", None)}
+
+
+@pytest.mark.parametrize("reader", ["pypdfium2", "pdfplumber"])
+def test_a_coloured_symbol_alone_in_a_pdf_cell(tmp_path: Path, reader: str) -> None:
+    """A green or red `•` printed as text (Word's traffic-light bullets) reads as its colour; a black one
+    stays itself."""
+    pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = "windows-1252"  # as Word's PDF export: the bullet is in the font's encoding
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    for statement, colour in (("Mål", None), ("1.1 Flere skal i job.", (0, 150, 70)),
+                              ("1.2 Færre skal på ydelse.", (210, 20, 20)), ("1.3 Flere i uddannelse.", (0, 0, 0))):
+        pdf.set_text_color(0, 0, 0)
+        pdf.cell(100, 9, statement, border=1)
+        pdf.cell(40, 9, "Status" if colour is None else "Se note", border=1)
+        if colour is not None:
+            pdf.set_text_color(*colour)
+        pdf.cell(30, 9, "Trafiklys" if colour is None else "•", border=1, align="C")
+        pdf.ln(9)
+    path = tmp_path / "prikker.pdf"
+    pdf.output(str(path))
+    rows = [ln.cells for page in read_pdf(path, prefer=reader).pages for ln in page.lines if ln.cells]
+    assert [r[2] for r in rows] == ["Trafiklys", "grøn", "rød", "•"]

@@ -65,18 +65,18 @@ def cell_word(cell: tuple[float, float, float, float], fills: list[Fill]) -> str
 
 def with_fills(texts: list[str | None], cells: Sequence[tuple[float, float, float, float] | None],
                fills: list[Fill]) -> list[str | None]:
-    """Row texts with each empty cell that holds a traffic-light colour given its word."""
+    """Row texts with each empty cell (or lone ●) that holds a traffic-light colour given its word."""
     if not fills:
         return texts
-    return [word if not text and cell is not None and (word := cell_word(cell, fills)) else text
-            for text, cell in zip(texts, cells, strict=False)]
+    return [word if (not text or is_symbol(text)) and cell is not None and (word := cell_word(cell, fills))
+            else text for text, cell in zip(texts, cells, strict=False)]
 
 
-_SYMBOLS = set("●⬤◉■▲◆★•")  # a coloured symbol standing alone in a cell is a traffic light too
+SYMBOLS = frozenset("●⬤◉■▲◆★•")  # a coloured symbol standing alone in a cell is a traffic light too
 
 
 def is_symbol(text: str) -> bool:
-    return len(text.strip()) == 1 and text.strip() in _SYMBOLS
+    return len(text.strip()) == 1 and text.strip() in SYMBOLS
 
 
 @cache

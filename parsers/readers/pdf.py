@@ -25,7 +25,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from models.records import Line, Page, RawDocument
-from parsers.readers.colours import Fill, colour_to_rgb, traffic_word, with_fills
+from parsers.readers.colours import SYMBOLS, Fill, colour_to_rgb, traffic_word, with_fills
 from parsers.readers.errors import ATTENTION, ReadError, one_line
 from parsers.readers.pdfium_page import page_lines, read_chars
 from parsers.readers.rules import implied_edges
@@ -119,8 +119,9 @@ def _plumber_page_lines(page: Any, number: int) -> list[Line]:
 def _traffic_fills(page: Any) -> list[Fill]:
     """Shapes filled in a traffic-light colour (as pdfium_page reads them), for empty status cells."""
     fills: list[Fill] = []
-    for obj in [*page.rects, *page.curves]:
-        if not obj.get("fill"):
+    symbols = [c for c in page.chars if c.get("text") in SYMBOLS]
+    for obj in [*page.rects, *page.curves, *symbols]:
+        if obj.get("object_type") != "char" and not obj.get("fill"):
             continue
         rgb = colour_to_rgb(obj.get("non_stroking_color"))
         word = traffic_word(*rgb) if rgb else None

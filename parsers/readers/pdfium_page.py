@@ -24,7 +24,7 @@ import pypdfium2.raw as pr
 import pypdfium2_raw.bindings as _bindings
 
 from models.records import Line
-from parsers.readers.colours import Fill, traffic_word, with_fills
+from parsers.readers.colours import SYMBOLS, Fill, traffic_word, with_fills
 from parsers.readers.rules import implied_edges
 
 # pdfplumber's defaults for `extract_text_lines` and the "lines" table strategy.
@@ -130,10 +130,25 @@ def read_chars(page: pdfium.PdfPage) -> PageText:
             if len(text) != count:  # characters outside the BMP: ask one by one
                 text = "".join(chr(pr.FPDFText_GetUnicode(tp, i)) for i in range(count))
             _collect_chars(tp, text, out)
+            _symbol_fills(tp, text, out)
     finally:
         textpage.close()
     _collect_objects(page.raw, out)
     return out
+
+
+def _symbol_fills(tp: Any, text: str, out: PageText) -> None:
+    """A traffic-light symbol (●) printed in green, yellow or red: its box and word, as a filled shape's."""
+    for i, ch in enumerate(text):
+        if ch not in SYMBOLS:
+            continue
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        if not pr.FPDFText_GetFillColor(tp, i, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
+            continue
+        word = traffic_word(r.value / 255, g.value / 255, b.value / 255)
+        box = pr.FS_RECTF()
+        if word and _loose_char_box(ctypes.cast(tp, ctypes.c_void_p).value, i, ctypes.byref(box)):
+            out.fills.append((box.left, out.height - box.top, box.right, out.height - box.bottom, word))
 
 
 def _collect_chars(tp: Any, text: str, out: PageText) -> None:
