@@ -68,6 +68,9 @@ def _plumber_page_lines(page: Any, number: int) -> list[Line]:
         boxes = [(float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]))
                  for c in page.chars if str(c.get("text", "")).strip()]
         implied = implied_edges(page.edges, boxes, float(page.width))
+    except (ValueError, ArithmeticError):  # as pdfium_page.find_tables: the page's own rulings still count
+        implied = []
+    try:
         settings = {**_TABLE_SETTINGS, "explicit_vertical_lines": [e for e in implied if e["orientation"] == "v"],
                     "explicit_horizontal_lines": [e for e in implied if e["orientation"] == "h"]}
         for table in page.find_tables(settings):

@@ -384,8 +384,11 @@ def _bbox(chars: list[Char]) -> tuple[float, float, float, float]:
 
 def find_tables(page: PageText) -> list[Any]:
     """Ruled tables with at least two rows and two columns, found as pdfplumber's "lines" strategy does."""
-    all_edges = page.edges + implied_edges(page.edges, [(c.x0, c.top, c.x1, c.bottom) for c in page.chars],
-                                           page.width)
+    try:
+        implied = implied_edges(page.edges, [(c.x0, c.top, c.x1, c.bottom) for c in page.chars], page.width)
+    except (ValueError, ArithmeticError):  # a drawing too odd to reason about: its own rulings still count
+        implied = []
+    all_edges = page.edges + implied
     if len(all_edges) < 4:
         return []
     from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
