@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from fpdf import FPDF
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parsers.parse import parse_raw
 from parsers.readers.pdf import read_pdf
@@ -134,3 +136,23 @@ def test_columns_come_from_segment_cuts_when_the_rules_are_cut() -> None:
              _box(55, 145, "Færre"), _box(255, 145, "Ikke")]
     xs = sorted({round(e["x0"], 1) for e in implied_edges(edges, boxes, 600.0) if e["orientation"] == "v"})
     assert xs == [50.0, 250.0, 550.0]
+
+
+_coord = st.floats(min_value=0, max_value=600, allow_nan=False)
+
+
+@given(rules=st.lists(st.tuples(_coord, _coord, _coord), max_size=12),
+       boxes=st.lists(st.tuples(_coord, _coord, st.floats(min_value=0.5, max_value=80), st.floats(0.5, 20)),
+                      max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_any_rules_and_text_give_edges_inside_the_rules(rules: list, boxes: list) -> None:
+    """Whatever a page draws, implying column lines ends in edges (never an exception), and every implied
+    vertical line stands within the horizontal extent of the rules it was implied from."""
+    edges = [_rule(top, min(a, b), max(a, b) + 1.0) for a, b, top in rules]
+    glyphs = [(x, top, x + w, top + h) for x, top, w, h in boxes]
+    implied = implied_edges(edges, glyphs, 600.0)
+    lo = min((e["x0"] for e in edges), default=0.0)
+    hi = max((e["x1"] for e in edges), default=0.0)
+    for e in implied:
+        assert e["orientation"] in ("h", "v") and e["top"] <= e["bottom"]
+        assert lo - 1e-6 <= e["x0"] <= e["x1"] <= hi + 1e-6
