@@ -100,6 +100,8 @@ def test_review_in_browser_survives_reingest(server: tuple[str, str, list[str]])
             page.locator("#f-text").press("Control+Enter")
             expect(page.locator(".bar .state")).to_have_text("corrected")
             expect(page.locator("#f-text")).to_have_value(NEW_STATEMENT)
+            # the shortcuts are a deferred script: a key pressed before it runs is lost (1 run in 10 here)
+            page.wait_for_load_state("load")
 
             # confirm the next one with the keyboard: j (next), c (confirm and go on)
             page.locator("body").press("j")
