@@ -162,3 +162,11 @@ def text_then_scanned_pdf(path: Path) -> Path:
     pdf.image(img, x=0, y=0, w=pdf.w, h=pdf.h)
     path.write_bytes(bytes(pdf.output()))
     return path
+
+
+def table_rows(path: Path, reader: str) -> tuple[list[tuple[str, ...]], list[str]]:
+    """The table rows (cells) and the other lines' texts that `reader` reads from a PDF."""
+    from parsers.readers.pdf import read_pdf
+
+    lines = [ln for page in read_pdf(path, prefer=reader).pages for ln in page.lines]
+    return [ln.cells for ln in lines if ln.cells], [ln.text for ln in lines if not ln.cells]

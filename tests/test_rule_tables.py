@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from parsers.parse import parse_raw
 from parsers.readers.pdf import read_pdf
 from parsers.readers.rules import implied_edges
+from tests.helpers_pdf import table_rows
 
 COLUMNS = (20.0, 95.0, 160.0)  # mm: statement, status, verdict
 ROWS = [
@@ -78,8 +79,7 @@ def _minutes(path: Path) -> Path:
 
 @pytest.mark.parametrize("reader", ["pypdfium2", "pdfplumber"])
 def test_rows_become_cells_in_both_readers(tmp_path: Path, reader: str) -> None:
-    raw = read_pdf(_minutes(tmp_path / "regler.pdf"), prefer=reader)
-    rows = [ln.cells for page in raw.pages for ln in page.lines if ln.cells]
+    rows, texts = table_rows(_minutes(tmp_path / "regler.pdf"), reader)
     assert rows[0] == ("Mål", "Status", "Vurdering")
     assert rows[1] == ("1.1 Flere ledige skal i job inden for seks måneder.", "63 % var i job efter seks måneder.",
                        "Målet er nået")
@@ -87,7 +87,6 @@ def test_rows_become_cells_in_both_readers(tmp_path: Path, reader: str) -> None:
     # the heading between the two tables and the page's own rules stay text, not rows
     assert ("Mål", "Status", "Vurdering") == rows[4]
     assert len(rows) == 7
-    texts = [ln.text for page in raw.pages for ln in page.lines if not ln.cells]
     assert any(t.startswith("Tema 2: Virksomhedsservice") for t in texts)
     assert any(t.startswith("Beskæftigelsesudvalget") for t in texts)
 

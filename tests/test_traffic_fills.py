@@ -14,6 +14,7 @@ from fpdf import FPDF
 from parsers.parse import parse_raw
 from parsers.readers.colours import colour_to_rgb, traffic_word
 from parsers.readers.pdf import read_pdf
+from tests.helpers_pdf import table_rows
 
 ROWS = [
     ("1.1 Flere ledige skal i job inden for seks måneder.", "63 % i job.", (0, 166, 81), "cell"),
@@ -54,8 +55,7 @@ def _follow_up(path: Path) -> Path:
 
 @pytest.mark.parametrize("reader", ["pypdfium2", "pdfplumber"])
 def test_colour_only_cells_read_as_traffic_lights(tmp_path: Path, reader: str) -> None:
-    raw = read_pdf(_follow_up(tmp_path / "trafiklys.pdf"), prefer=reader)
-    rows = [ln.cells for page in raw.pages for ln in page.lines if ln.cells]
+    rows, _ = table_rows(_follow_up(tmp_path / "trafiklys.pdf"), reader)
     assert rows[0] == ("Mål", "Status", "Trafiklys")
     assert [r[2] if len(r) > 2 else "" for r in rows[1:]] == ["grøn", "gul", "rød", ""]
 
@@ -150,5 +150,5 @@ def test_a_coloured_symbol_alone_in_a_pdf_cell(tmp_path: Path, reader: str) -> N
         pdf.ln(9)
     path = tmp_path / "prikker.pdf"
     pdf.output(str(path))
-    rows = [ln.cells for page in read_pdf(path, prefer=reader).pages for ln in page.lines if ln.cells]
+    rows, _ = table_rows(path, reader)
     assert [r[2] for r in rows] == ["Trafiklys", "grøn", "rød", "•"]

@@ -884,8 +884,6 @@ def typography_goals(lines: list[DocLine], ctx: Context | None = None) -> list[G
     return goals
 
 
-# A statement of a target: a modal or expectation, a bound, a direction, or a share.
-
 def _styled_units(lines: list[DocLine], para: Paragraph) -> list[str]:
     """A run of styled lines split where a line starts a new statement."""
     run = [ln for ln in lines if para.first.start <= ln.start <= para.last.start and ln.text.strip()]

@@ -64,12 +64,9 @@ def _cell_text(text: str | None) -> str:
 def _plumber_page_lines(page: Any, number: int) -> list[Line]:
     """Text lines in reading order, with each ruled table replaced by one line per row."""
     tables = []
-    try:
-        boxes = [(float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]))
-                 for c in page.chars if str(c.get("text", "")).strip()]
-        implied = implied_edges(page.edges, boxes, float(page.width))
-    except (ValueError, ArithmeticError):  # as pdfium_page.find_tables: the page's own rulings still count
-        implied = []
+    boxes = [(float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]))
+             for c in page.chars if str(c.get("text", "")).strip()]
+    implied = implied_edges(page.edges, boxes, float(page.width))
     try:
         settings = {**_TABLE_SETTINGS, "explicit_vertical_lines": [e for e in implied if e["orientation"] == "v"],
                     "explicit_horizontal_lines": [e for e in implied if e["orientation"] == "h"]}

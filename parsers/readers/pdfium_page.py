@@ -139,15 +139,17 @@ def read_chars(page: pdfium.PdfPage) -> PageText:
 
 def _symbol_fills(tp: Any, text: str, out: PageText) -> None:
     """A traffic-light symbol (●) printed in green, yellow or red: its box and word, as a filled shape's."""
+    if SYMBOLS.isdisjoint(text):
+        return  # nearly every page
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    box = pr.FS_RECTF()
+    handle = ctypes.cast(tp, ctypes.c_void_p).value
     for i, ch in enumerate(text):
-        if ch not in SYMBOLS:
-            continue
-        r, g, b, a = (ctypes.c_uint() for _ in range(4))
-        if not pr.FPDFText_GetFillColor(tp, i, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
+        if ch not in SYMBOLS or not pr.FPDFText_GetFillColor(tp, i, ctypes.byref(r), ctypes.byref(g),
+                                                              ctypes.byref(b), ctypes.byref(a)):
             continue
         word = traffic_word(r.value / 255, g.value / 255, b.value / 255)
-        box = pr.FS_RECTF()
-        if word and _loose_char_box(ctypes.cast(tp, ctypes.c_void_p).value, i, ctypes.byref(box)):
+        if word and _loose_char_box(handle, i, ctypes.byref(box)):
             out.fills.append((box.left, out.height - box.top, box.right, out.height - box.bottom, word))
 
 
@@ -384,11 +386,8 @@ def _bbox(chars: list[Char]) -> tuple[float, float, float, float]:
 
 def find_tables(page: PageText) -> list[Any]:
     """Ruled tables with at least two rows and two columns, found as pdfplumber's "lines" strategy does."""
-    try:
-        implied = implied_edges(page.edges, [(c.x0, c.top, c.x1, c.bottom) for c in page.chars], page.width)
-    except (ValueError, ArithmeticError):  # a drawing too odd to reason about: its own rulings still count
-        implied = []
-    all_edges = page.edges + implied
+    all_edges = page.edges + implied_edges(page.edges, [(c.x0, c.top, c.x1, c.bottom) for c in page.chars],
+                                           page.width)
     if len(all_edges) < 4:
         return []
     from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges

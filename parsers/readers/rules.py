@@ -186,7 +186,15 @@ def _edge_rows(lines: list[_Line], run: list[_Rule], reach: float, floor: float,
 
 
 def implied_edges(edges: list[dict[str, Any]], boxes: list[Box], page_width: float) -> list[dict[str, Any]]:
-    """Column and outer edges for tables ruled only between rows; [] for every other page."""
+    """Column and outer edges for tables ruled only between rows; [] for every other page, and for a
+    drawing too odd to reason about (its own rulings still count)."""
+    try:
+        return _implied(edges, boxes, page_width)
+    except (ValueError, ArithmeticError):
+        return []
+
+
+def _implied(edges: list[dict[str, Any]], boxes: list[Box], page_width: float) -> list[dict[str, Any]]:
     rules = _rules(edges, page_width * _MIN_RULE_SHARE)
     if len(rules) < 2 and not any(r.breaks for r in rules):
         return []
