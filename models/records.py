@@ -24,6 +24,20 @@ class Verdict(StrEnum):
     none = "none"
 
 
+class ItemMark(BaseModel):
+    """An agenda item start a reader saw in the document's structure (an HTML table row, a heading),
+    so the splitter need not guess it from the text. `evidence` names the structure: `structure:firstagenda`,
+    `structure:generic-heading`, ..."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: str
+    title: str
+    case_number: str | None = None
+    closed: bool = False
+    evidence: str = "structure"
+
+
 class Line(BaseModel):
     """One line of text as a reader saw it.
 
@@ -40,6 +54,8 @@ class Line(BaseModel):
     italic: bool = False
     size: float | None = None
     cells: tuple[str, ...] | None = None
+    heading: int | None = None  # 1-6 for an HTML/Word heading of that level
+    item: ItemMark | None = None  # this line starts an agenda item, by the document's structure
 
 
 class Page(BaseModel):
@@ -82,6 +98,8 @@ class DocLine(BaseModel):
     # left and right edge on the page where the reader knows them (PDF): a short last line ends a paragraph
     x0: float | None = None
     x1: float | None = None
+    heading: int | None = None
+    item: ItemMark | None = None  # carried from the reader's Line: an item start seen in the structure
 
 
 class Document(BaseModel):

@@ -195,12 +195,13 @@ def normalise(raw: RawDocument) -> Document:
     pos = 0
     pending: DocLine | None = None  # a line ending in a hyphen waits for its continuation
 
-    def emit(text: str, src: Line | DocLine, bold: bool, italic: bool, table: bool) -> None:
+    def emit(text: str, src: Line | DocLine, bold: bool, italic: bool, table: bool, own: bool = True) -> None:
         nonlocal pos
         box = src.bbox if isinstance(src, Line) else (src.x0, 0.0, src.x1, 0.0) if src.x1 is not None else None
         out.append(DocLine(text=text, page=src.page, start=pos, end=pos + len(text), bold=bold, italic=italic,
                            size=src.size, is_table_row=table, x0=box[0] if box else None,
-                           x1=box[2] if box else None))
+                           x1=box[2] if box else None, heading=src.heading if own else None,
+                           item=src.item if own else None))
         pos += len(text) + 1
 
     for ln in flat:
@@ -215,7 +216,7 @@ def normalise(raw: RawDocument) -> Document:
                 cells.append(join_lines(text.split("\n")))
             text = "\t".join(cells)
             if pending is not None:
-                emit(pending.text, ln, pending.bold, pending.italic, False)
+                emit(pending.text, ln, pending.bold, pending.italic, False, own=False)
                 pending = None
             emit(text, ln, bold, italic, True)
             continue
@@ -228,18 +229,18 @@ def normalise(raw: RawDocument) -> Document:
                 continue  # a blank between the halves of a hyphenated word
             joined = join_hyphenated(pending.text, stripped)
             if joined.startswith(pending.text) and joined[len(pending.text):len(pending.text) + 1] == " ":
-                emit(pending.text, ln, pending.bold, pending.italic, False)
+                emit(pending.text, ln, pending.bold, pending.italic, False, own=False)
                 pending = None
             else:
                 # move the word's tail up: the rest of this line stays a line of its own
                 head, _, rest = stripped.partition(" ")
                 merged = join_hyphenated(pending.text, head)
-                emit(merged, ln, pending.bold, pending.italic, False)
+                emit(merged, ln, pending.bold, pending.italic, False, own=False)
                 pending = None
                 if not rest.strip():
                     continue
                 stripped = text = rest.strip()
-        if re.search(r"\w-$", stripped) and not re.search(r"\s-$", stripped):
+        if re.search(r"\w-$", stripped) and not re.search(r"\s-$", stripped) and ln.item is None:
             pending = DocLine(text=stripped, page=ln.page, start=0, end=0, bold=bold, italic=italic,
                               x0=ln.bbox[0] if ln.bbox else None, x1=ln.bbox[2] if ln.bbox else None)
             continue

@@ -29,6 +29,7 @@ from parsers.profiles import (
     SECTION_WORDS,
     Profile,
 )
+from parsers.structure import structure_items
 
 _TOC_LINE = re.compile(r"(?:\.{3,}|…)\s*\t?\s*\d{1,4}\s*$|\t\s*\d{1,4}\s*$|\s\d{1,3}\s*$")
 _TOC_LEADER = re.compile(r"(?:\.{3,}|…)\s*\t?\s*\d{1,4}\s*$")
@@ -321,6 +322,9 @@ def _decision_text(sections: list[Section]) -> str | None:
 
 
 def split_items(doc: Document) -> tuple[str, list[AgendaItem]]:
+    structural = structure_items(doc)  # items the reader saw in the document's structure come first
+    if structural is not None:
+        return structural
     lines = doc.lines
     profile, hits = choose_profile(lines)
     items: list[AgendaItem] = []

@@ -1,4 +1,10 @@
-"""HTML pages: block elements become lines, table rows become cells, <em>/<i> mark italics."""
+"""HTML pages read as a tree: block elements become lines (inside table cells too), headings keep their
+level, list entries their marker, table rows of plain cells become cells, <em>/<i> mark italics.
+
+Chrome is never text: scripts, navigation, forms, hidden elements, dialogs and cookie banners are left
+out (`html_structure.dropped`). Items the page's structure shows (a publishing system's item rows, or
+numbered headings) are marked on their title line before any text heuristics run.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +13,25 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
-from models.records import Line, Page, RawDocument
+from models.records import ItemMark, Line, Page, RawDocument
 from parsers.readers.colours import css_word, is_symbol, style_colours
 from parsers.readers.errors import ReadError
+from parsers.readers.html_structure import dropped, mark_items
 from parsers.readers.text import decode_bytes
 
 _BLOCKS = {
     "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "dt", "dd",
     "blockquote", "pre", "section", "article", "header", "footer", "table", "ul", "ol", "hr",
+    "main", "aside", "figure", "figcaption", "details", "summary", "address", "dl", "caption",
 }
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_SKIP = {"script", "style", "noscript", "head", "template", "svg"}
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# a table row is a row of cells unless a cell holds a document of its own (FirstAgenda puts a whole
+# item, heading, case number and sections, in one cell): then each cell is read block by block
+_ROW_OF_BLOCKS = "h1, h2, h3, h4, h5, h6, table, [data-ms-item]"
+
+
+def _skipped(node: Node) -> bool:
+    return dropped(node) or "data-ms-skip" in node.attributes
 
 
 def _inline_text(node: Node, out: list[tuple[str, bool, bool]], bold: bool, italic: bool) -> None:
@@ -25,15 +39,15 @@ def _inline_text(node: Node, out: list[tuple[str, bool, bool]], bold: bool, ital
         tag = child.tag
         if tag == "-text":
             out.append((child.text_content or "", bold, italic))
-        elif tag in _SKIP:
-            continue
+        elif _skipped(child) or "data-ms-item" in child.attributes:
+            continue  # a marked title inside inline text is emitted on its own line before it
         elif tag == "br":
             out.append(("\n", bold, italic))
         else:
             _inline_text(child, out, bold or tag in ("b", "strong"), italic or tag in ("i", "em"))
 
 
-def _emit(parts: list[tuple[str, bool, bool]], lines: list[Line], heading: bool) -> None:
+def _emit(parts: list[tuple[str, bool, bool]], lines: list[Line], heading: int | None, prefix: str = "") -> None:
     text = "".join(p[0] for p in parts)
     for piece in text.split("\n"):
         clean = " ".join(piece.split())
@@ -42,30 +56,72 @@ def _emit(parts: list[tuple[str, bool, bool]], lines: list[Line], heading: bool)
         italic_chars = sum(len(p[0].strip()) for p in parts if p[2])
         bold_chars = sum(len(p[0].strip()) for p in parts if p[1])
         total = max(1, sum(len(p[0].strip()) for p in parts))
+        if prefix:
+            clean, prefix = f"{prefix} {clean}", ""
         lines.append(Line(
-            text=clean, page=1, bold=heading or bold_chars > total / 2, italic=italic_chars > total / 2,
+            text=clean, page=1, bold=heading is not None or bold_chars > total / 2, italic=italic_chars > total / 2,
+            heading=heading,
         ))
+
+
+def _emit_mark(node: Node, lines: list[Line]) -> None:
+    """The title line of an item found in the structure, carrying its mark."""
+    attrs = node.attributes
+    number, title = attrs.get("data-ms-item") or "", attrs.get("data-ms-title") or ""
+    mark = ItemMark(number=number, title=title, case_number=attrs.get("data-ms-case"),
+                    closed="data-ms-closed" in attrs, evidence=attrs.get("data-ms-evidence") or "structure")
+    lines.append(Line(text=f"{number}. {title}", page=1, bold=True, heading=_HEADINGS.get(node.tag), item=mark))
+
+
+def _marker(node: Node) -> str:
+    """The marker a list item shows: `3.` in an ordered list (counting from `start`), `•` in a bulleted one."""
+    parent = node.parent
+    if parent is None or parent.tag not in ("ol", "ul"):
+        return ""
+    if parent.tag == "ul":
+        return "•"
+    start = parent.attributes.get("start") or "1"
+    n = int(start) if start.isdigit() else 1
+    for sibling in parent.iter():
+        if sibling.mem_id == node.mem_id:
+            break
+        if sibling.tag == "li":
+            n += 1
+    return f"{n}."
+
+
+def _row_cells(row: Node) -> list[str]:
+    cells = []
+    for cell in row.traverse():
+        if cell.tag in ("td", "th"):
+            text = " ".join(cell.text(separator=" ").split())
+            if not text or is_symbol(text):
+                text = _traffic_light(cell, symbol=bool(text)) or text
+            cells.append(text)
+    return cells
 
 
 def _walk(node: Node, lines: list[Line]) -> None:
     """Depth-first: a block with only inline children is one line; otherwise recurse."""
     for child in node.iter(include_text=True):
         tag = child.tag
-        if tag in _SKIP:
-            continue
         if tag == "-text":
             text = " ".join((child.text_content or "").split())
             if text:
                 lines.append(Line(text=text, page=1))
             continue
+        if _skipped(child):
+            continue
+        if "data-ms-item" in child.attributes:
+            _emit_mark(child, lines)
+            continue
         if tag == "tr":
-            cells = []
-            for cell in child.traverse():
-                if cell.tag in ("td", "th"):
-                    text = " ".join(cell.text(separator=" ").split())
-                    if not text or is_symbol(text):
-                        text = _traffic_light(cell, symbol=bool(text)) or text
-                    cells.append(text)
+            if child.css_first(_ROW_OF_BLOCKS) is not None:
+                for cell in child.iter():
+                    if not _skipped(cell):
+                        _walk_block(cell, lines)
+                continue
+            cells = _row_cells(child)
             while cells and not cells[-1]:
                 cells.pop()
             if any(cells):
@@ -73,17 +129,31 @@ def _walk(node: Node, lines: list[Line]) -> None:
                 # which is always stripped like every other line.
                 lines.append(Line(text="\t".join(cells).strip(), page=1, cells=tuple(cells)))
             continue
-        has_block = any(c.tag in _BLOCKS for n, c in enumerate(child.traverse()) if n)
-        if tag in _BLOCKS and not has_block:
-            parts: list[tuple[str, bool, bool]] = []
-            _inline_text(child, parts, tag in ("b", "strong"), tag in ("i", "em"))
-            _emit(parts, lines, tag in _HEADINGS)
-        elif has_block:
+        _walk_block(child, lines)
+
+
+def _walk_block(child: Node, lines: list[Line]) -> None:
+    tag = child.tag
+    if "data-ms-item" in child.attributes:
+        _emit_mark(child, lines)
+        return
+    has_block = any(c.tag in _BLOCKS and not _skipped(c) for n, c in enumerate(child.traverse()) if n)
+    if has_block:
+        if tag == "li" and (marker := _marker(child)):
+            # the marker goes on the entry's first line: read its blocks, then put it in front
+            first = len(lines)
             _walk(child, lines)
-        else:
-            parts = []
-            _inline_text(child, parts, tag in ("b", "strong"), tag in ("i", "em"))
-            _emit(parts, lines, False)
+            if first < len(lines) and lines[first].item is None:
+                lines[first] = lines[first].model_copy(update={"text": f"{marker} {lines[first].text}"})
+            return
+        _walk(child, lines)
+        return
+    marked = child.css_first("[data-ms-item]")
+    if marked is not None and marked.mem_id != child.mem_id:
+        _emit_mark(marked, lines)
+    parts: list[tuple[str, bool, bool]] = []
+    _inline_text(child, parts, tag in ("b", "strong"), tag in ("i", "em"))
+    _emit(parts, lines, _HEADINGS.get(tag), _marker(child) if tag == "li" else "")
 
 
 def _traffic_light(cell: Node, symbol: bool) -> str | None:
@@ -101,6 +171,7 @@ def _traffic_light(cell: Node, symbol: bool) -> str | None:
 
 def html_to_lines(html: str) -> list[Line]:
     tree = HTMLParser(html)
+    mark_items(tree, html)
     root = tree.body or tree.root
     lines: list[Line] = []
     if root is not None:

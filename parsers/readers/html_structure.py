@@ -1,0 +1,260 @@
+"""Agenda items from the structure of a published HTML page, before any text is read.
+
+Minutes systems publish each item as an element: FirstAgenda a table row with the number in a label
+and the title in a heading, others a `div` per item, municipal sites a numbered heading. Flattened to
+text, such a row is one long line and no item is found; read as a tree, the row says plainly where
+an item starts, what its number, title and case number are. Which system made a page, and where it
+keeps these, is data (`parsers/patterns/systems.yaml`); pages no system claims get the generic path:
+numbered headings at one level, or headings opening the entries of a numbered list.
+
+The findings are written onto the tree as `data-ms-*` attributes on the title element, so the reader
+that walks the tree emits the item's line with its mark in its place; the number label is skipped.
+Also here: which elements a reader never shows (chrome, hidden elements, dialogs), since both the
+walk and the item search must agree on what is visible.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
+
+from parsers.profiles import CASE_NUMBER, CLOSED
+
+_SYSTEMS_FILE = Path(__file__).resolve().parent.parent / "patterns" / "systems.yaml"
+
+# never text: code, machinery, forms and the page's own navigation
+DROP_TAGS = {
+    "script", "style", "noscript", "head", "template", "svg", "nav", "form", "input", "select", "textarea",
+    "option", "dialog", "iframe", "object", "canvas", "map", "menu", "datalist",
+}
+_DROP_ROLES = {"dialog", "alertdialog", "menu", "menubar", "navigation", "search", "tooltip", "banner",
+               "contentinfo"}
+_DROP_CLASSES = {"modal", "modal-dialog", "dropdown-menu", "sr-only", "visually-hidden", "d-none", "hidden",
+                 "hide", "skip-link", "breadcrumb", "breadcrumbs", "offcanvas", "popover", "tooltip"}
+_COOKIE = re.compile(r"cookie|consent|gdpr|cky-|onetrust", re.I)
+_NOT_SHOWN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_CONTENT_ANCESTORS = {"article", "main", "section", "td", "th"}
+
+
+@lru_cache(maxsize=1)
+def systems() -> dict[str, Any]:
+    return yaml.safe_load(_SYSTEMS_FILE.read_text("utf-8"))
+
+
+def dropped(node: Node) -> bool:
+    """An element a reader never shows: chrome, hidden, a dialog, a cookie banner, a bare button."""
+    tag = node.tag
+    if tag in DROP_TAGS:
+        return True
+    attrs = node.attributes
+    if not attrs and tag not in ("header", "footer", "button"):
+        return False
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true" or attrs.get("aria-modal") == "true":
+        return True
+    if (attrs.get("role") or "").lower() in _DROP_ROLES:
+        return True
+    classes = set((attrs.get("class") or "").split())
+    if classes & _DROP_CLASSES:
+        return True
+    if _COOKIE.search(attrs.get("id") or "") or any(_COOKIE.search(c) for c in classes):
+        return True
+    if _NOT_SHOWN.search(attrs.get("style") or ""):
+        return True
+    if tag == "button" or attrs.get("role") == "button":
+        # a control's caption ("Send", "Luk", a `PDF` badge), unless it carries an item's heading
+        return node.css_first("h1, h2, h3, h4, h5, h6, [data-ms-item]") is None
+    if tag in ("header", "footer"):  # the page's masthead and footer, not an article's own header
+        parent = node.parent
+        while parent is not None and parent.tag not in ("body", "html"):
+            if parent.tag in _CONTENT_ANCESTORS:
+                return False
+            parent = parent.parent
+        return True
+    return False
+
+
+def _visible(node: Node) -> bool:
+    current: Node | None = node
+    while current is not None and current.tag not in ("body", "html"):
+        if current.tag != "button" and dropped(current):
+            return False
+        current = current.parent
+    return True
+
+
+def _text(node: Node) -> str:
+    return " ".join(node.text(separator=" ").split())
+
+
+def _first(node: Node, selector: str | None) -> Node | None:
+    if not selector:
+        return None
+    try:
+        return node.css_first(selector)
+    except Exception:  # a selector lexbor cannot parse: the profile is wrong, the page is not
+        return None
+
+
+def _select(tree: HTMLParser, selector: str) -> list[Node]:
+    try:
+        return list(tree.css(selector))
+    except Exception:
+        return []
+
+
+def _outermost(nodes: list[Node]) -> list[Node]:
+    ids = {n.mem_id for n in nodes}
+    out = []
+    for node in nodes:
+        parent = node.parent
+        nested = False
+        while parent is not None:
+            if parent.mem_id in ids:
+                nested = True
+                break
+            parent = parent.parent
+        if not nested:
+            out.append(node)
+    return out
+
+
+def _number_pattern() -> re.Pattern[str]:
+    return re.compile(systems()["generic"]["heading_number"], re.I)
+
+
+def _case(text: str) -> str | None:
+    m = CASE_NUMBER.search(text)
+    if not m:
+        return None
+    value = m.group("sagsnr") or m.group("emn") or m.group("kle")
+    return " ".join(value.split()) if value else None
+
+
+def _mark(title_node: Node, number: str, title: str, case: str | None, closed: bool, evidence: str) -> None:
+    attrs = title_node.attrs
+    attrs["data-ms-item"] = number
+    attrs["data-ms-title"] = title
+    attrs["data-ms-evidence"] = evidence
+    if case:
+        attrs["data-ms-case"] = case
+    if closed:
+        attrs["data-ms-closed"] = "1"
+
+
+def _detect(tree: HTMLParser, html: str) -> list[tuple[str, dict[str, Any]]]:
+    """Systems whose markers or fingerprint the page shows, in the data file's order."""
+    found = []
+    for name, system in systems()["systems"].items():
+        if any(re.search(marker, html, re.I) for marker in system.get("markers") or []) or any(
+                _select(tree, selector) for selector in system.get("fingerprint") or []):
+            found.append((name, system))
+    return found
+
+
+def _system_items(tree: HTMLParser, name: str, system: dict[str, Any]) -> int:
+    """Mark the items of one system's item elements; how many were marked."""
+    containers = [n for n in _outermost(_select(tree, system["item"])) if _visible(n)]
+    pattern = _number_pattern()
+    found: list[tuple[Node, Node | None, str | None, str, str | None, bool]] = []
+    for container in containers:
+        title_node = _first(container, system.get("title"))
+        if title_node is None:
+            continue
+        title = _text(title_node)
+        number_node = _first(container, system.get("number"))
+        number = _text(number_node) if number_node is not None else ""
+        number = re.sub(r"^(?:Punkt|Pkt\.?)\s*|[.:)]$", "", number.strip(), flags=re.I).strip()
+        m = pattern.match(title)
+        if m and (not number or m.group(1) == number):
+            number, title = m.group(1), m.group(2)
+        if not title or not re.fullmatch(r"\d{1,4}[a-z]?", number or "x"):
+            number = ""
+        case_node = _first(container, system.get("case_number"))
+        case = None
+        if case_node is not None:
+            raw = _text(case_node)
+            case = _case(raw) or (raw if re.search(r"\d", raw) and len(raw) < 40 else None)
+        if case is None:
+            case = _case(_text(container)[:400])
+        closed = _first(container, system.get("closed")) is not None or bool(CLOSED.match(title))
+        found.append((title_node, number_node, number or None, title, case, closed))
+    if not found or len(found) == 1 and not found[0][4]:
+        return 0  # one element with no case number is not evidence of an agenda
+    for k, (title_node, number_node, number, title, case, closed) in enumerate(found):
+        _mark(title_node, number or str(k + 1), title, case, closed, f"structure:{name}")
+        if number_node is not None and number_node.mem_id != title_node.mem_id:
+            number_node.attrs["data-ms-skip"] = "1"
+    return len(found)
+
+
+def _rising(found: list[tuple[int, Any]]) -> list[int]:
+    """Indexes of the longest run of numbers that rises by small steps (drops a stray `2026 Budget`)."""
+    best: list[list[int]] = []
+    for k, (number, _) in enumerate(found):
+        chain = [k]
+        for j in range(k):
+            if 0 < number - found[j][0] <= 3 and len(best[j]) + 1 > len(chain):
+                chain = best[j] + [k]
+        best.append(chain)
+    return max(best, key=len, default=[])
+
+
+def _generic_headings(tree: HTMLParser) -> int:
+    pattern = _number_pattern()
+    by_level: dict[int, list[tuple[int, tuple[Node, str, str]]]] = {}
+    for node in tree.css("h1, h2, h3, h4, h5, h6"):
+        text = _text(node)
+        m = pattern.match(text)
+        if not m or not m.group(2)[:1].isupper() or len(text) > 250 or not _visible(node):
+            continue
+        by_level.setdefault(_HEADINGS[node.tag], []).append((int(m.group(1)), (node, m.group(1), m.group(2))))
+    best: list[tuple[Node, str, str]] = []
+    for found in by_level.values():
+        chain = [found[k][1] for k in _rising(found)]
+        if len(chain) > len(best):
+            best = chain
+    if len(best) < systems()["generic"]["min_headings"]:
+        return 0
+    for node, number, title in best:
+        _mark(node, number, title, None, bool(CLOSED.match(title)), "structure:generic-heading")
+    return len(best)
+
+
+def _generic_list(tree: HTMLParser) -> int:
+    """`<ol><li><h3>Titel</h3> …</li>`: a numbered list whose entries open with a heading."""
+    for ol in tree.css("ol"):
+        if not _visible(ol):
+            continue
+        start = int(ol.attributes.get("start") or 1) if (ol.attributes.get("start") or "1").isdigit() else 1
+        entries = [li for li in ol.iter() if li.tag == "li"]
+        heads = []
+        for li in entries:
+            first = next((c for c in li.iter() if c.tag != "-text"), None)
+            if first is None or first.tag not in _HEADINGS:
+                break
+            heads.append(first)
+        if len(heads) >= 2 and len(heads) == len(entries):
+            for k, head in enumerate(heads):
+                title = _text(head)
+                _mark(head, str(start + k), title, None, bool(CLOSED.match(title)), "structure:generic-list")
+            return len(heads)
+    return 0
+
+
+def mark_items(tree: HTMLParser, html: str) -> str | None:
+    """Find the page's items from its structure and mark their title elements; the evidence, or None."""
+    for name, system in _detect(tree, html):
+        if _system_items(tree, name, system):
+            return f"structure:{name}"
+    if _generic_headings(tree):
+        return "structure:generic-heading"
+    if _generic_list(tree):
+        return "structure:generic-list"
+    return None
