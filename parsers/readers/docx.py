@@ -128,7 +128,16 @@ class _Numbering:
         for num in root.findall(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))
             if ref is not None:
-                self.levels[num.get(qn("w:numId"), "")] = abstract.get(ref.get(qn("w:val"), ""), {})
+                levels = dict(abstract.get(ref.get(qn("w:val"), ""), {}))
+                # a list instance that restarts its count (`startOverride`): how minutes templates number
+                # items from 715 rather than 1
+                for override in num.findall(qn("w:lvlOverride")):
+                    ilvl = int(override.get(qn("w:ilvl"), "0"))
+                    start = override.find(qn("w:startOverride"))
+                    if start is not None and ilvl in levels:
+                        fmt, text, _ = levels[ilvl]
+                        levels[ilvl] = (fmt, text, int(start.get(qn("w:val"), "1")))
+                self.levels[num.get(qn("w:numId"), "")] = levels
 
     def _num_pr(self, paragraph: Paragraph) -> tuple[str, int] | None:
         for owner in (paragraph._p.pPr, *(_style_ppr(self.styles.paragraph_style(paragraph)))):

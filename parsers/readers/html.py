@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborNode as Node
 from models.records import ItemMark, Line, Page, RawDocument
 from parsers.readers.colours import css_word, is_symbol, style_colours
 from parsers.readers.errors import ReadError
-from parsers.readers.html_structure import dropped, mark_items
+from parsers.readers.html_structure import dropped, list_numbers, mark_items
 from parsers.readers.text import decode_bytes
 
 _BLOCKS = {
@@ -81,13 +81,9 @@ def _marker(node: Node) -> str:
     if parent.tag == "ul":
         return "•"
     start = parent.attributes.get("start") or "1"
-    n = int(start) if start.isdigit() else 1
-    for sibling in parent.iter():
-        if sibling.mem_id == node.mem_id:
-            break
-        if sibling.tag == "li":
-            n += 1
-    return f"{n}."
+    entries = [li for li in parent.iter() if li.tag == "li"]
+    numbers = list_numbers(entries, int(start) if start.isdigit() else 1)
+    return next((f"{n}." for li, n in zip(entries, numbers, strict=True) if li.mem_id == node.mem_id), "")
 
 
 def _row_cells(row: Node) -> list[str]:

@@ -227,13 +227,25 @@ def _generic_headings(tree: HTMLParser) -> int:
     return len(best)
 
 
+def list_numbers(entries: list[Node], start: int) -> list[int]:
+    """The numbers a browser shows before the entries of an `ol`: counting from `start`, and from an
+    entry's own `value` where it has one."""
+    out, n = [], start
+    for li in entries:
+        value = (li.attributes.get("value") or "").strip()
+        n = int(value) if value.isdigit() else n
+        out.append(n)
+        n += 1
+    return out
+
+
 def _generic_list(tree: HTMLParser) -> int:
     """`<ol><li><h3>Titel</h3> …</li>`: a numbered list whose entries open with a heading."""
     for ol in tree.css("ol"):
         if not _visible(ol):
             continue
         start = int(ol.attributes.get("start") or 1) if (ol.attributes.get("start") or "1").isdigit() else 1
-        entries = [li for li in ol.iter() if li.tag == "li"]
+        entries = [li for li in ol.iter() if li.tag == "li" and not dropped(li)]
         heads = []
         for li in entries:
             first = next((c for c in li.iter() if c.tag != "-text"), None)
@@ -241,9 +253,9 @@ def _generic_list(tree: HTMLParser) -> int:
                 break
             heads.append(first)
         if len(heads) >= 2 and len(heads) == len(entries):
-            for k, head in enumerate(heads):
+            for head, number in zip(heads, list_numbers(entries, start), strict=True):
                 title = _text(head)
-                _mark(head, str(start + k), title, None, bool(CLOSED.match(title)), "structure:generic-list")
+                _mark(head, str(number), title, None, bool(CLOSED.match(title)), "structure:generic-list")
             return len(heads)
     return 0
 
