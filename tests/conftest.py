@@ -37,11 +37,16 @@ def db_url(tmp_path: Path) -> str:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The layout-variation table (tests/test_variants.py), when those tests ran."""
-    from tests.variants.summary import table
+    from tests.variants.summary import item_table, table
 
     lines = table()
     if lines:
         terminalreporter.section("layout variants: goal and item F1 against the rendered gold")
+        for line in lines:
+            terminalreporter.write_line(line)
+    lines = item_table()
+    if lines:
+        terminalreporter.section("item variants: publishing systems' structure, item F1 against the gold")
         for line in lines:
             terminalreporter.write_line(line)
 

@@ -67,7 +67,7 @@ def dropped(node: Node) -> bool:
         return True
     if _NOT_SHOWN.search(attrs.get("style") or ""):
         return True
-    if tag == "button" or attrs.get("role") == "button":
+    if tag == "button" or attrs.get("role") == "button" or tag == "a" and classes & {"btn", "button"}:
         # a control's caption ("Send", "Luk", a `PDF` badge), unless it carries an item's heading
         return node.css_first("h1, h2, h3, h4, h5, h6, [data-ms-item]") is None
     if tag in ("header", "footer"):  # the page's masthead and footer, not an article's own header

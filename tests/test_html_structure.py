@@ -1,0 +1,135 @@
+"""HTML read as a tree: the real FirstAgenda dagsorden gives its 33 items; chrome never becomes text;
+items come from a page's structure where it shows them, and only there."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from typing import Any
+
+import pytest
+
+from parsers.layout import normalise
+from parsers.parse import parse_raw
+from parsers.readers import read_document
+from parsers.readers.html import html_to_lines
+from parsers.split import split_items
+from tests.conftest import CORPUS, SCORER, corpus_path
+
+AARHUS = "aarhus_byraad_dagsorden_2025-10-08"
+DIALOG_WORDS = ("Tip en ven", "Annuller", "Kopier link", "Hent som PDF", "Modtager email skal udfyldes",
+                "Der opstod en fejl", "Tilbage til forsiden")
+
+
+@pytest.fixture(scope="module")
+def aarhus() -> Any:
+    return parse_raw(read_document(corpus_path("html-real", f"{AARHUS}.html")))
+
+
+def test_firstagenda_dagsorden_gives_its_33_items(aarhus: Any) -> None:
+    if not SCORER.exists():
+        pytest.skip("the corpus scorer is not beside the project (../shared/tools)")
+    spec = importlib.util.spec_from_file_location("score_goals", SCORER)
+    assert spec and spec.loader
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    gold = json.loads((CORPUS / "gold" / f"{AARHUS}.gold.json").read_text(encoding="utf-8"))
+    items = [{"document": f"{AARHUS}.html", "number": i.number, "title": i.title} for i in aarhus.items]
+    result = scorer.score({AARHUS: gold}, [], items)
+    assert (result["item_recall"], result["item_precision"]) == (1.0, 1.0), result
+    assert len(aarhus.items) == 33
+    assert aarhus.meeting.profile == "structure:firstagenda"
+
+
+def test_firstagenda_items_carry_case_numbers_and_sections(aarhus: Any) -> None:
+    assert all(i.case_number and i.case_number.startswith("EMN-") for i in aarhus.items)
+    assert aarhus.items[0].case_number == "EMN-2023-009832"
+    budget = aarhus.items[1]
+    assert {"Resume", "Beslutningspunkter"} <= {s.heading for s in budget.sections}
+    assert "1.126 mio. kr." in next(s.text for s in budget.sections if s.heading == "Resume")
+
+
+def test_firstagenda_page_chrome_is_not_text(aarhus: Any) -> None:
+    text = aarhus.document.text
+    assert [w for w in DIALOG_WORDS if w in text] == []
+    # a row is read block by block, not flattened into one line holding the whole item
+    assert max(len(ln.text) for ln in aarhus.document.lines) < 3000
+    assert not any("Godkendelse af dagsorden" in ln.text and "EMN-" in ln.text for ln in aarhus.document.lines)
+
+
+def _texts(html: str) -> list[str]:
+    return [ln.text for ln in html_to_lines(html)]
+
+
+def test_hidden_dialog_and_chrome_are_dropped() -> None:
+    html = """<html><body>
+    <header><nav><a>Forside</a></nav><p>Kommunens logo</p></header>
+    <div id="cookie-banner"><p>Vi bruger cookies</p></div>
+    <p>Synlig tekst</p>
+    <p hidden>Skjult med hidden</p>
+    <p style="display: none">Skjult med display</p>
+    <p style="visibility:hidden">Skjult med visibility</p>
+    <div aria-hidden="true">Skjult for skærmlæser</div>
+    <div class="modal" role="dialog"><h4>Tip en ven</h4><button>Send</button></div>
+    <template><p>Skabelon</p></template>
+    <form><label>Navn</label><input value="x"></form>
+    <button>Annuller</button>
+    <article><header><h2>Artiklens egen overskrift</h2></header><p>Brødtekst</p></article>
+    <footer>Rådhuspladsen 1</footer>
+    </body></html>"""
+    assert _texts(html) == ["Synlig tekst", "Artiklens egen overskrift", "Brødtekst"]
+
+
+def test_blocks_in_table_cells_are_lines_and_plain_rows_stay_cells() -> None:
+    html = """<table>
+    <tr><td>Mål</td><td>Status</td></tr>
+    <tr><td>1</td><td><h2>Titel</h2><div>Første afsnit</div><div>Andet afsnit</div></td></tr>
+    </table>"""
+    lines = html_to_lines(html)
+    assert lines[0].cells == ("Mål", "Status")
+    assert [ln.text for ln in lines[1:]] == ["1", "Titel", "Første afsnit", "Andet afsnit"]
+    assert lines[2].heading == 2 and lines[2].bold
+
+
+def test_headings_keep_their_level_and_list_entries_their_marker() -> None:
+    lines = html_to_lines("<h3>Sagsfremstilling</h3><ol start='4'><li>Fjerde</li><li value='9'>Niende</li>"
+                          "<li>Tiende</li></ol><ul><li>Punkt</li></ul>")
+    assert [(ln.text, ln.heading) for ln in lines] == [
+        ("Sagsfremstilling", 3), ("4. Fjerde", None), ("9. Niende", None), ("10. Tiende", None), ("• Punkt", None)]
+
+
+def _items(html: str) -> tuple[str, list[tuple[str, str, str | None]]]:
+    from models.records import Line, Page, RawDocument
+
+    lines: list[Line] = html_to_lines(html)
+    raw = RawDocument(path="x.html", format="html", reader="html",
+                      pages=[Page(number=1, lines=lines, reader="html")])
+    profile, items = split_items(normalise(raw))
+    return profile, [(i.number, i.title, i.case_number) for i in items]
+
+
+def test_numbered_headings_of_minutes_are_items() -> None:
+    html = """<h1>Referat</h1><p>Mødedato: 3. december 2024</p>
+    <h2>1. Godkendelse af dagsorden</h2><p>Godkendt.</p>
+    <h2>2. Budget 2026</h2><h3>Beslutning</h3><p>Anbefales.</p>
+    <h2>3 Lukket punkt: Personalesag</h2><p>Sagsnr.: 24/1234</p>"""
+    profile, items = _items(html)
+    assert profile == "structure:generic-heading"
+    assert items == [("1", "Godkendelse af dagsorden", None), ("2", "Budget 2026", None),
+                     ("3", "Lukket punkt: Personalesag", "24/1234")]
+
+
+def test_numbered_chapters_of_a_plan_page_are_not_items() -> None:
+    html = """<h1>Udviklingsstrategi 2030</h1><h2>1. Indledning</h2><p>Kommunen vokser.</p>
+    <h2>2. Vision</h2><p>Vi vil være grønne.</p><h2>3. Mål</h2><p>Flere i job.</p>"""
+    assert _items(html) == ("generic", [])
+
+
+def test_a_firstagenda_row_is_recognised_by_its_structure_alone() -> None:
+    html = """<table id="dagsordenDetaljer"><tbody>
+    <tr class="punktrow"><td><span class="label">7</span></td><td><button><h2 class="overskrift">Lokalplan 1204</h2>
+    </button><div class="details"><span class="sagsnummer">EMN-2025-000123</span><div class="punkt"><h3>Resume</h3>
+    <span class="resume"><div>Planen muliggør 300 boliger.</div></span></div></div></td></tr></tbody></table>"""
+    profile, items = _items(html)
+    assert profile == "structure:firstagenda"
+    assert items == [("7", "Lokalplan 1204", "EMN-2025-000123")]
