@@ -133,3 +133,18 @@ def test_a_firstagenda_row_is_recognised_by_its_structure_alone() -> None:
     profile, items = _items(html)
     assert profile == "structure:firstagenda"
     assert items == [("7", "Lokalplan 1204", "EMN-2025-000123")]
+
+
+def test_disclosure_toggles_keep_their_titles_and_section_headings_are_not_items() -> None:
+    """Municipal sites fold items into accordions (`<h2><button aria-expanded>1. Titel`): the button is the
+    title, not a control to drop; numbered section headings inside an item ("2. Beslutning") stay sections."""
+    html = """<p>Mødedato: 1. maj 2025</p><div class="accordion">
+    <h2 class="accordion-header"><button class="accordion-button" aria-expanded="false">1. Godkendelse af
+    dagsorden</button></h2><div class="collapse"><p>Sagsnr.: 25/101</p><h3>1. Indstilling</h3><p>At den godkendes.
+    </p><h3>2. Beslutning</h3><p>Godkendt.</p></div>
+    <h2><button aria-controls="p2">2. Budget 2026</button></h2><div id="p2"><p>Sagsnr.: 25/102</p></div></div>
+    <button class="btn">Udskriv</button>"""
+    profile, items = _items(html)
+    assert profile == "structure:generic-heading"
+    assert items == [("1", "Godkendelse af dagsorden", "25/101"), ("2", "Budget 2026", "25/102")]
+    assert "Udskriv" not in _texts(html)

@@ -25,6 +25,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from parsers.profiles import CASE_NUMBER, CLOSED
+from parsers.split import section_kind
 
 _SYSTEMS_FILE = Path(__file__).resolve().parent.parent / "patterns" / "systems.yaml"
 
@@ -68,8 +69,11 @@ def dropped(node: Node) -> bool:
     if _NOT_SHOWN.search(attrs.get("style") or ""):
         return True
     if tag == "button" or attrs.get("role") == "button" or tag == "a" and classes & {"btn", "button"}:
-        # a control's caption ("Send", "Luk", a `PDF` badge), unless it carries an item's heading
-        return node.css_first("h1, h2, h3, h4, h5, h6, [data-ms-item]") is None
+        # a control's caption ("Send", "Luk", a `PDF` badge), unless it carries a title: a heading inside
+        # (FirstAgenda), or it is the toggle of a disclosure (`<h2><button aria-expanded>3. Titel`)
+        if "aria-expanded" in attrs or "aria-controls" in attrs or _in_heading(node):
+            return False
+        return not _holds(node, "h1, h2, h3, h4, h5, h6, [data-ms-item]")
     if tag in ("header", "footer"):  # the page's masthead and footer, not an article's own header
         parent = node.parent
         while parent is not None and parent.tag not in ("body", "html"):
@@ -77,6 +81,22 @@ def dropped(node: Node) -> bool:
                 return False
             parent = parent.parent
         return True
+    return False
+
+
+def _holds(node: Node, selector: str) -> bool:
+    """A descendant matches (lexbor's `css` also matches the node itself)."""
+    return any(found.mem_id != node.mem_id for found in node.css(selector))
+
+
+def _in_heading(node: Node) -> bool:
+    parent = node.parent
+    for _ in range(4):
+        if parent is None:
+            return False
+        if parent.tag in _HEADINGS or parent.tag == "summary" or parent.attributes.get("role") == "heading":
+            return True
+        parent = parent.parent
     return False
 
 
@@ -209,12 +229,15 @@ def _rising(found: list[tuple[int, Any]]) -> list[int]:
 def _generic_headings(tree: HTMLParser) -> int:
     pattern = _number_pattern()
     by_level: dict[int, list[tuple[int, tuple[Node, str, str]]]] = {}
-    for node in tree.css("h1, h2, h3, h4, h5, h6"):
+    for node in tree.css("h1, h2, h3, h4, h5, h6, summary, [role=heading]"):
         text = _text(node)
         m = pattern.match(text)
-        if not m or not m.group(2)[:1].isupper() or len(text) > 250 or not _visible(node):
-            continue
-        by_level.setdefault(_HEADINGS[node.tag], []).append((int(m.group(1)), (node, m.group(1), m.group(2))))
+        if not m or not m.group(2)[:1].isupper() or len(text) > 250 or section_kind(m.group(2)) \
+                or _holds(node, "h1, h2, h3, h4, h5, h6, [role=heading]") or not _visible(node):
+            continue  # "2. Beslutning" is a section; a summary holding a heading is that heading's
+        level = _HEADINGS.get(node.tag) or (7 if node.tag == "summary" else 10 + int(
+            node.attributes.get("aria-level") or 0) if (node.attributes.get("aria-level") or "0").isdigit() else 10)
+        by_level.setdefault(level, []).append((int(m.group(1)), (node, m.group(1), m.group(2))))
     best: list[tuple[Node, str, str]] = []
     for found in by_level.values():
         chain = [found[k][1] for k in _rising(found)]
