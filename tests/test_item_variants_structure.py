@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from docx import Document as new_document
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 
 from models.records import Document
 from parsers.layout import normalise
@@ -158,3 +158,26 @@ def test_word_numbering_restart_at_the_items_number(tmp_path: Path) -> None:
     assert [(i.number, i.title, i.case_number) for i in items] == [
         ("715", "Kulturkommune 2017. Politiske fokusområder", "12/27845"),
         ("716", "Budgetopfølgning pr. 31. marts", "12/28011")]
+
+
+def test_word_list_taking_its_levels_from_a_list_style(tmp_path: Path) -> None:
+    """Templates number headings through a list style: the paragraph's list names a style
+    (`numStyleLink`) whose own list holds the levels and the start value."""
+    word = new_document()
+    numbering = word.part.numbering_part.element
+    first = numbering.find(qn("w:num"))
+    first.addprevious(parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90"><w:styleLink w:val="Punktliste"/><w:lvl w:ilvl="0">'
+        '<w:start w:val="715"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'))
+    first.addprevious(parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="91"><w:numStyleLink w:val="Punktliste"/></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="91"/></w:num>'))
+    heading = word.add_heading("Kulturkommune 2017. Politiske fokusområder", level=1)
+    heading._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>'))
+    word.add_paragraph("Sagsnr.: 12/27845")
+    path = tmp_path / "stylelink.docx"
+    word.save(str(path))
+    line = read_document(path).pages[0].lines[0]
+    assert (line.text, line.heading) == ("715. Kulturkommune 2017. Politiske fokusområder", 1)
+    assert [(i.number, i.case_number) for i in parse_file(path).items] == [("715", "12/27845")]

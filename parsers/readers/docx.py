@@ -9,6 +9,7 @@ headers and footers live in their own parts and are never read, so they cannot l
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,6 +116,8 @@ class _Numbering:
         except (KeyError, NotImplementedError, AttributeError):
             return
         abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        linked: dict[str, dict[int, tuple[str, str, int]]] = {}
+        uses: dict[str, str] = {}
         for node in root.findall(qn("w:abstractNum")):
             levels = {}
             for lvl in node.findall(qn("w:lvl")):
@@ -125,6 +128,15 @@ class _Numbering:
                     int(start.get(qn("w:val"), "1")) if start is not None else 1,
                 )
             abstract[node.get(qn("w:abstractNumId"), "")] = levels
+            link = node.find(qn("w:styleLink"))
+            if link is not None:
+                linked[link.get(qn("w:val"), "")] = levels
+            link = node.find(qn("w:numStyleLink"))
+            if link is not None and not levels:
+                uses[node.get(qn("w:abstractNumId"), "")] = link.get(qn("w:val"), "")
+        # a list that takes its levels from a list style (`numStyleLink`), as templates' heading lists do
+        for abstract_id, style in uses.items():
+            abstract[abstract_id] = linked.get(style, {})
         for num in root.findall(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))
             if ref is not None:
@@ -170,6 +182,18 @@ class _Numbering:
             shown = _format_number(counters.get(k, lstart), lfmt) or ""
             text = text.replace(f"%{k + 1}", shown)
         return text.strip() or None
+
+
+def _heading_level(style: Any) -> int | None:
+    """1-9 for a paragraph in a heading style (`Heading 2`, `Overskrift 2`, following `based on`)."""
+    seen = 0
+    while style is not None and seen < 20:
+        m = re.match(r"(?:heading|overskrift)\s*(\d)$", (style.name or "").strip(), re.I)
+        if m:
+            return int(m.group(1))
+        style = style.base_style
+        seen += 1
+    return None
 
 
 def _style_ppr(style: Any) -> Iterator[Any]:
@@ -264,13 +288,14 @@ def read_docx(path: Path) -> RawDocument:
             continue
         label = numbering.label(block)
         bold, italic = _flags([block], styles)
+        level = _heading_level(styles.paragraph_style(block))
         for piece in block.text.split("\n"):
             text = _clean(piece)
             if not text:
                 continue
             if label:
                 text, label = f"{label} {text}", None
-            lines.append(Line(text=text, page=1, bold=bold, italic=italic))
+            lines.append(Line(text=text, page=1, bold=bold, italic=italic, heading=level))
     if not lines:
         raise ReadError("empty", "the Word file has no text in its body (perhaps only pictures or text boxes): "
                                  "save it as PDF and ingest that, with --ocr if it is scanned")
