@@ -148,3 +148,16 @@ def test_disclosure_toggles_keep_their_titles_and_section_headings_are_not_items
     assert profile == "structure:generic-heading"
     assert items == [("1", "Godkendelse af dagsorden", "25/101"), ("2", "Budget 2026", "25/102")]
     assert "Udskriv" not in _texts(html)
+
+
+def test_a_referat_set_in_a_layout_table_is_read_line_by_line() -> None:
+    """Older publishing pages put the whole referat in one cell of a layout table, lines split by `<br>`;
+    each piece is a line, bold by its own characters, so `N. Titel` over `Sagsnr.:` is an item again."""
+    html = """<table width="100%"><tr><td class="menu"><a href="/">Forside</a></td><td>
+    <p><b>1. Godkendelse af dagsorden</b><br>Sagsnr.: 12/100<br><br>Godkendt.</p>
+    <p><b>2. Budget 2013</b><br>Sagsnr.: 12/101<br><br><b>Beslutning</b><br>Anbefales.</p></td></tr></table>"""
+    lines = html_to_lines(html)
+    assert [(ln.text, ln.bold) for ln in lines[1:4]] == [
+        ("1. Godkendelse af dagsorden", True), ("Sagsnr.: 12/100", False), ("Godkendt.", False)]
+    profile, items = _items(html)
+    assert items == [("1", "Godkendelse af dagsorden", "12/100"), ("2", "Budget 2013", "12/101")]

@@ -30,6 +30,30 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _ROW_OF_BLOCKS = "h1, h2, h3, h4, h5, h6, table, [data-ms-item]"
 
 
+def _document_row(row: Node) -> bool:
+    """A row whose cells hold a document rather than a value: a heading or a nested table in a cell, a cell
+    of more than 2,000 characters, or, in a table of at most three rows, a cell that holds most of the row's
+    text in several paragraphs (older publishing pages set the whole referat in a layout table beside a
+    menu; flattened, it would be one line)."""
+    if row.css_first(_ROW_OF_BLOCKS) is not None:
+        return True
+    cells = [c for c in row.iter() if c.tag in ("td", "th") and c.text(strip=True)]
+    for cell in cells:
+        if len(cell.text()) > 2000:
+            return True
+    table = row.parent
+    while table is not None and table.tag != "table":
+        table = table.parent
+    if table is None or len(table.css("tr")) > 3:
+        return False  # a table of many rows holds data, whatever its cells hold
+    total = sum(len(c.text(strip=True)) for c in cells)
+    for cell in cells:
+        blocks = [b for b in cell.css("p, div, li, br") if b.tag == "br" or b.text(strip=True)]
+        if len(blocks) >= 3 and len(cell.text(strip=True)) >= 0.6 * total:
+            return True
+    return False
+
+
 def _skipped(node: Node) -> bool:
     return dropped(node) or "data-ms-skip" in node.attributes
 
@@ -48,14 +72,21 @@ def _inline_text(node: Node, out: list[tuple[str, bool, bool]], bold: bool, ital
 
 
 def _emit(parts: list[tuple[str, bool, bool]], lines: list[Line], heading: int | None, prefix: str = "") -> None:
-    text = "".join(p[0] for p in parts)
-    for piece in text.split("\n"):
-        clean = " ".join(piece.split())
+    """One line per `<br>`-separated piece, each bold or italic by the majority of its own characters."""
+    pieces: list[list[tuple[str, bool, bool]]] = [[]]
+    for text, bold, italic in parts:
+        chunks = text.split("\n")
+        for k, chunk in enumerate(chunks):
+            if k:
+                pieces.append([])
+            pieces[-1].append((chunk, bold, italic))
+    for piece in pieces:
+        clean = " ".join("".join(p[0] for p in piece).split())
         if not clean:
             continue
-        italic_chars = sum(len(p[0].strip()) for p in parts if p[2])
-        bold_chars = sum(len(p[0].strip()) for p in parts if p[1])
-        total = max(1, sum(len(p[0].strip()) for p in parts))
+        italic_chars = sum(len(p[0].strip()) for p in piece if p[2])
+        bold_chars = sum(len(p[0].strip()) for p in piece if p[1])
+        total = max(1, sum(len(p[0].strip()) for p in piece))
         if prefix:
             clean, prefix = f"{prefix} {clean}", ""
         lines.append(Line(
@@ -112,7 +143,7 @@ def _walk(node: Node, lines: list[Line]) -> None:
             _emit_mark(child, lines)
             continue
         if tag == "tr":
-            if child.css_first(_ROW_OF_BLOCKS) is not None:
+            if _document_row(child):
                 for cell in child.iter():
                     if not _skipped(cell):
                         _walk_block(cell, lines)

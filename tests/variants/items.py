@@ -5,7 +5,8 @@ titles (from the gold) as FirstAgenda's web table (one row per item: a number la
 heading inside a button, the case number, `h3` sections; the page's copy-link and tip-a-friend dialogs,
 dropdown menus, a hidden row and a cookie banner around it), as a municipal site's page (numbered `h2`
 headings in `article`s under a navigation menu and an agenda list of links), as a numbered list whose
-entries open with a heading (`<ol><li value=N><h3>`), and as a Word referat whose item headings are
+entries open with a heading (`<ol><li value=N><h3>`), as an older page that sets the whole referat in
+one cell of a layout table (bold `N. Titel` paragraphs, `<br>` lines), and as a Word referat whose item headings are
 numbered by Word's list numbering with a start value, as Acadre numbers items across a year.
 Inside every item sit the numbered lines that are not items: recommendation points, history entries.
 """
@@ -21,7 +22,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 
-ITEM_VARIANTS = ("html-firstagenda", "html-headings", "html-list", "docx-numbered")
+ITEM_VARIANTS = ("html-firstagenda", "html-headings", "html-list", "html-layouttable", "docx-numbered")
 FILLER = ("Forvaltningen har forberedt sagen, og sagsfremstillingen er udsendt til udvalgets medlemmer før "
           "mødet. Sagen har været drøftet med de berørte parter.")
 POINTS = ("Udvalget godkender forvaltningens forslag.", "Sagen sendes videre til Økonomiudvalget.")
@@ -135,6 +136,22 @@ def list_html(body: str, items: list[dict[str, Any]]) -> str:
     return _page(body, "", page)
 
 
+def layout_table_html(body: str, items: list[dict[str, Any]]) -> str:
+    """An older publishing page: the whole referat in one cell of a layout table beside a menu cell, items as
+    bold `N. Titel` paragraphs with `<br>`-separated case number and sections, no headings at all."""
+    parts = []
+    for k, item in enumerate(items):
+        parts.append(
+            f'<p><b>{escape(item["number"])}. {escape(item["title"])}</b><br>Sagsnr.: {_case(k, "acadre")}<br>'
+            f"<br><b>Sagsfremstilling</b><br>{FILLER}<br><br><b>Indstilling</b><br>Forvaltningen indstiller, at<br>"
+            + "<br>".join(f"{n}. {escape(p)}" for n, p in enumerate(POINTS, 1))
+            + f"<br><br><b>Beslutning</b><br>{escape(_decision(item))}</p>")
+    menu = '<td class="menu" width="180"><a href="/">Forside</a><br><a href="/s">Søg</a><br><a>Udskriv</a></td>'
+    page = (f'<table width="100%" border="0"><tr><td colspan="2"><b>{escape(body)}</b></td></tr><tr>{menu}'
+            f"<td><p>Referat<br>Mødedato: 03-12-2024<br>Mødested: Rådhuset</p>{''.join(parts)}</td></tr></table>")
+    return _page(body, "", page)
+
+
 def _numbering(doc: Any, start: int) -> tuple[int, int]:
     """Two list definitions in the Word file: the item headings' (decimal `N.` from `start`, linked to the
     Heading 1 style, as a minutes template numbers items) and the recommendation points' own `1.` list."""
@@ -215,6 +232,7 @@ def write_items_docx(body: str, items: list[dict[str, Any]], path: Path) -> Path
 def render_items(variant: str, body: str, items: list[dict[str, Any]], path: Path) -> Path:
     if variant == "docx-numbered":
         return write_items_docx(body, items, path)
-    writer = {"html-firstagenda": firstagenda_html, "html-headings": headings_html, "html-list": list_html}[variant]
+    writer = {"html-firstagenda": firstagenda_html, "html-headings": headings_html, "html-list": list_html,
+              "html-layouttable": layout_table_html}[variant]
     path.write_text(writer(body, items), encoding="utf-8")
     return path
