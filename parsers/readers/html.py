@@ -8,6 +8,7 @@ numbered headings) are marked on their title line before any text heuristics run
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -41,11 +42,9 @@ def _document_row(row: Node) -> bool:
     for cell in cells:
         if len(cell.text()) > 2000:
             return True
-    table = row.parent
-    while table is not None and table.tag != "table":
-        table = table.parent
-    if table is None or len(table.css("tr")) > 3:
-        return False  # a table of many rows holds data, whatever its cells hold
+    group = row.parent  # tbody or table: more than three rows hold data, whatever their cells hold
+    if group is None or len(list(islice((r for r in group.iter() if r.tag == "tr"), 4))) > 3:
+        return False
     total = sum(len(c.text(strip=True)) for c in cells)
     for cell in cells:
         blocks = [b for b in cell.css("p, div, li, br") if b.tag == "br" or b.text(strip=True)]
@@ -105,16 +104,22 @@ def _emit_mark(node: Node, lines: list[Line]) -> None:
 
 
 def _marker(node: Node) -> str:
-    """The marker a list item shows: `3.` in an ordered list (counting from `start`), `•` in a bulleted one."""
-    parent = node.parent
-    if parent is None or parent.tag not in ("ol", "ul"):
-        return ""
-    if parent.tag == "ul":
-        return "•"
-    start = parent.attributes.get("start") or "1"
-    entries = [li for li in parent.iter() if li.tag == "li"]
-    numbers = list_numbers(entries, int(start) if start.isdigit() else 1)
-    return next((f"{n}." for li, n in zip(entries, numbers, strict=True) if li.mem_id == node.mem_id), "")
+    """The marker a list entry shows (`3.`, `•`), set on the tree by `_number_lists`."""
+    return node.attributes.get("data-ms-marker") or ""
+
+
+def _number_lists(tree: HTMLParser) -> None:
+    """Every list entry's marker, once per list: `3.` in an ordered list (counting from `start`, or from an
+    entry's `value`), `•` in a bulleted one."""
+    for parent in tree.css("ol, ul"):
+        entries = [li for li in parent.iter() if li.tag == "li"]
+        if parent.tag == "ul":
+            for li in entries:
+                li.attrs["data-ms-marker"] = "•"
+            continue
+        start = parent.attributes.get("start") or "1"
+        for li, n in zip(entries, list_numbers(entries, int(start) if start.isdigit() else 1), strict=True):
+            li.attrs["data-ms-marker"] = f"{n}."
 
 
 def _row_cells(row: Node) -> list[str]:
@@ -199,6 +204,7 @@ def _traffic_light(cell: Node, symbol: bool) -> str | None:
 def html_to_lines(html: str) -> list[Line]:
     tree = HTMLParser(html)
     mark_items(tree, html)
+    _number_lists(tree)
     root = tree.body or tree.root
     lines: list[Line] = []
     if root is not None:
