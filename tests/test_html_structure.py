@@ -161,3 +161,13 @@ def test_a_referat_set_in_a_layout_table_is_read_line_by_line() -> None:
         ("1. Godkendelse af dagsorden", True), ("Sagsnr.: 12/100", False), ("Godkendt.", False)]
     profile, items = _items(html)
     assert items == [("1", "Godkendelse af dagsorden", "12/100"), ("2", "Budget 2013", "12/101")]
+
+
+def test_a_number_set_before_its_heading_and_numbered_terms_give_items() -> None:
+    html = """<p>Mødedato: 1. maj 2025</p>
+    <div class="punkt"><span class="nr">4.</span> <h3>Lokalplan 12</h3><p>Sagsnr.: 25/4</p></div>
+    <div class="punkt"><span class="nr">5.</span> <h3>Vejplan</h3><p>Sagsnr.: 25/5</p></div>"""
+    assert _items(html)[1] == [("4", "Lokalplan 12", "25/4"), ("5", "Vejplan", "25/5")]
+    assert "4." not in _texts(html)
+    html = "<p>Referat</p><dl><dt>1. Meddelelser</dt><dd>Ingen.</dd><dt>2. Budget</dt><dd>Sagsnr.: 25/9</dd></dl>"
+    assert _items(html)[1] == [("1", "Meddelelser", None), ("2", "Budget", "25/9")]

@@ -226,27 +226,53 @@ def _rising(found: list[tuple[int, Any]]) -> list[int]:
     return max(best, key=len, default=[])
 
 
+_CANDIDATES = "h1, h2, h3, h4, h5, h6, summary, dt, [role=heading]"
+
+
+def _level(node: Node) -> int:
+    """Headings group by level; a disclosure's summary, a definition term and an ARIA heading by their own."""
+    if node.tag in _HEADINGS:
+        return _HEADINGS[node.tag]
+    if node.tag in ("summary", "dt"):
+        return 7 if node.tag == "summary" else 8
+    level = node.attributes.get("aria-level") or ""
+    return 10 + (int(level) if level.isdigit() else 0)
+
+
+def _number_before(node: Node) -> Node | None:
+    """`<span class="nr">3.</span><h2>Titel</h2>`: the item number set just before its heading."""
+    prev = node.prev
+    while prev is not None and prev.tag == "-text" and not (prev.text_content or "").strip():
+        prev = prev.prev
+    if prev is not None and prev.tag != "-text" and re.fullmatch(r"(?:Punkt\s+)?\d{1,4}\.?", _text(prev), re.I):
+        return prev
+    return None
+
+
 def _generic_headings(tree: HTMLParser) -> int:
     pattern = _number_pattern()
-    by_level: dict[int, list[tuple[int, tuple[Node, str, str]]]] = {}
-    for node in tree.css("h1, h2, h3, h4, h5, h6, summary, [role=heading]"):
+    by_level: dict[int, list[tuple[int, tuple[Node, str, str, Node | None]]]] = {}
+    for node in tree.css(_CANDIDATES):
         text = _text(node)
         m = pattern.match(text)
+        before = None
+        if not m and (before := _number_before(node)) is not None:
+            m = pattern.match(f"{_text(before)} {text}")
         if not m or not m.group(2)[:1].isupper() or len(text) > 250 or section_kind(m.group(2)) \
-                or _holds(node, "h1, h2, h3, h4, h5, h6, [role=heading]") or not _visible(node):
+                or _holds(node, _CANDIDATES) or not _visible(node):
             continue  # "2. Beslutning" is a section; a summary holding a heading is that heading's
-        level = _HEADINGS.get(node.tag) or (7 if node.tag == "summary" else 10 + int(
-            node.attributes.get("aria-level") or 0) if (node.attributes.get("aria-level") or "0").isdigit() else 10)
-        by_level.setdefault(level, []).append((int(m.group(1)), (node, m.group(1), m.group(2))))
-    best: list[tuple[Node, str, str]] = []
+        by_level.setdefault(_level(node), []).append((int(m.group(1)), (node, m.group(1), m.group(2), before)))
+    best: list[tuple[Node, str, str, Node | None]] = []
     for found in by_level.values():
         chain = [found[k][1] for k in _rising(found)]
         if len(chain) > len(best):
             best = chain
     if len(best) < systems()["generic"]["min_headings"]:
         return 0
-    for node, number, title in best:
+    for node, number, title, before in best:
         _mark(node, number, title, None, bool(CLOSED.match(title)), "structure:generic-heading")
+        if before is not None:
+            before.attrs["data-ms-skip"] = "1"
     return len(best)
 
 
