@@ -135,9 +135,12 @@ def _flow_stamps(lines: list[Line]) -> set[int]:
     content = [i for i, ln in enumerate(lines) if ln.text.strip()]
     for k, i in enumerate(content):
         text = lines[i].text.strip()
-        if re.fullmatch(r"(?:side\s*)?\d{1,4}(?:\s*(?:af|/)\s*\d+)?", text, re.IGNORECASE) and not lines[i].cells:
+        stamp = re.fullmatch(r"(?:side\s*)?(\d{1,4})(?:\s*(?:af|/)\s*(\d+))?", text, re.IGNORECASE)
+        if stamp and stamp.group(2) and not int(stamp.group(1)) <= int(stamp.group(2)) <= 999:
+            continue  # `24/20382` is a case number, not page 24 of 20382
+        if stamp and not lines[i].cells:
             prev = content[k - 1] if k else None
-            if prev is not None:
+            if prev is not None and lines[prev].item is None:
                 ptext = lines[prev].text.strip()
                 if len(ptext) <= 90 and _DATE.search(ptext) and not ptext.endswith("."):
                     drop.update({i, prev})

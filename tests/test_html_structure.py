@@ -171,3 +171,13 @@ def test_a_number_set_before_its_heading_and_numbered_terms_give_items() -> None
     assert "4." not in _texts(html)
     html = "<p>Referat</p><dl><dt>1. Meddelelser</dt><dd>Ingen.</dd><dt>2. Budget</dt><dd>Sagsnr.: 25/9</dd></dl>"
     assert _items(html)[1] == [("1", "Meddelelser", None), ("2", "Budget", "25/9")]
+
+
+def test_a_case_number_alone_under_a_dated_title_is_not_a_page_stamp() -> None:
+    """`24/20382` on its own line is a case number; only `3/12`-like counts (page ≤ pages ≤ 999) are stamps."""
+    from models.records import Line, Page, RawDocument
+
+    texts = ["Budgetopfølgning pr. 30.09.2024", "24/20382", "Tekst.", "Referat 03.12.2024", "3/12"]
+    raw = RawDocument(path="x.txt", format="txt", reader="text",
+                      pages=[Page(number=1, lines=[Line(text=t, page=1) for t in texts])])
+    assert [ln.text for ln in normalise(raw).lines] == texts[:3]

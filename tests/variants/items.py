@@ -22,7 +22,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 
-ITEM_VARIANTS = ("html-firstagenda", "html-headings", "html-list", "html-layouttable", "docx-numbered")
+ITEM_VARIANTS = ("html-firstagenda", "html-divitems", "html-headings", "html-list", "html-layouttable", "docx-numbered")
 FILLER = ("Forvaltningen har forberedt sagen, og sagsfremstillingen er udsendt til udvalgets medlemmer før "
           "mødet. Sagen har været drøftet med de berørte parter.")
 POINTS = ("Udvalget godkender forvaltningens forslag.", "Sagen sendes videre til Økonomiudvalget.")
@@ -95,6 +95,23 @@ def firstagenda_html(body: str, items: list[dict[str, Any]]) -> str:
         '<th>Titel</th><th></th></tr></thead><tbody>' + "".join(rows[:1]) + hidden_row + "".join(rows[1:])
         + "</tbody></table>\n" + dialogs + "</div>")
     return _page(body, head, page)
+
+
+def div_items_html(body: str, items: list[dict[str, Any]]) -> str:
+    """One `div` per item with the number, title and case number in classed elements and no heading at all:
+    only a system profile (`parsers/patterns/systems.yaml`) says which element is the title."""
+    blocks = []
+    for k, item in enumerate(items):
+        blocks.append(
+            f'<div class="dagsordenpunkt"><div class="punkthoved"><span class="punktnummer">{escape(item["number"])}'
+            f'</span><div class="punktoverskrift">{escape(item["title"])}</div>'
+            f'<div class="sagsnr">{_case(k, "acadre")}</div></div><div class="felt"><div class="felttitel">'
+            f'Sagsfremstilling</div><div class="feltindhold"><p>{FILLER}</p><p>1. Første etape 2. Anden etape</p>'
+            f'</div></div><div class="felt"><div class="felttitel">Beslutning</div><div class="feltindhold">'
+            f"<p>{escape(_decision(item))}</p></div></div></div>")
+    page = (_COOKIE + f'<div class="mode"><h1>{escape(body)}</h1><p>Referat fra mødet 03-12-2024</p></div>'
+            + "".join(blocks) + '<div class="print-only" style="display:none">Udskrevet fra kommunens hjemmeside</div>')
+    return _page(body, "", page)
 
 
 def headings_html(body: str, items: list[dict[str, Any]]) -> str:
@@ -232,7 +249,8 @@ def write_items_docx(body: str, items: list[dict[str, Any]], path: Path) -> Path
 def render_items(variant: str, body: str, items: list[dict[str, Any]], path: Path) -> Path:
     if variant == "docx-numbered":
         return write_items_docx(body, items, path)
-    writer = {"html-firstagenda": firstagenda_html, "html-headings": headings_html, "html-list": list_html,
+    writer = {"html-firstagenda": firstagenda_html, "html-divitems": div_items_html, "html-headings": headings_html,
+              "html-list": list_html,
               "html-layouttable": layout_table_html}[variant]
     path.write_text(writer(body, items), encoding="utf-8")
     return path
