@@ -181,3 +181,18 @@ def test_a_case_number_alone_under_a_dated_title_is_not_a_page_stamp() -> None:
     raw = RawDocument(path="x.txt", format="txt", reader="text",
                       pages=[Page(number=1, lines=[Line(text=t, page=1) for t in texts])])
     assert [ln.text for ln in normalise(raw).lines] == texts[:3]
+
+
+def test_a_folded_accordion_panel_is_the_items_body_not_hidden_chrome() -> None:
+    """A page saved with its accordions folded hides each body (`display:none`, `aria-hidden`); the panel a
+    toggle opens is the item's text. A dialog a button opens stays out."""
+    html = """<p>Mødedato: 1. maj 2025</p>
+    <h2><button aria-controls="b1" aria-expanded="false">1. Godkendelse af dagsorden</button></h2>
+    <div id="b1" style="display:none"><p>Sagsnr.: 25/101</p><p>Godkendt.</p></div>
+    <h2><a href="#b2" data-toggle="collapse">2. Budget 2026</a></h2>
+    <div id="b2" class="collapse" aria-hidden="true"><p>Sagsnr.: 25/102</p></div>
+    <button data-target="#share" data-toggle="modal">Del</button>
+    <div id="share" class="modal" role="dialog" style="display:none"><p>Tip en ven</p></div>"""
+    texts = _texts(html)
+    assert "Godkendt." in texts and "Tip en ven" not in texts and "Del" not in texts
+    assert _items(html)[1] == [("1", "Godkendelse af dagsorden", "25/101"), ("2", "Budget 2026", "25/102")]

@@ -36,8 +36,10 @@ DROP_TAGS = {
 }
 _DROP_ROLES = {"dialog", "alertdialog", "menu", "menubar", "navigation", "search", "tooltip", "banner",
                "contentinfo"}
-_DROP_CLASSES = {"modal", "modal-dialog", "dropdown-menu", "sr-only", "visually-hidden", "d-none", "hidden",
-                 "hide", "skip-link", "breadcrumb", "breadcrumbs", "offcanvas", "popover", "tooltip"}
+_MODAL_CLASSES = {"modal", "modal-dialog", "dropdown-menu", "skip-link", "breadcrumb", "breadcrumbs", "offcanvas",
+                  "popover", "tooltip"}
+_DROP_CLASSES = {"sr-only", "visually-hidden", "d-none", "hidden", "hide"}
+_PANEL = re.compile(r"collaps|accordion|panel|details|expand|fold|toggle", re.I)
 _COOKIE = re.compile(r"cookie|consent|gdpr|cky-|onetrust", re.I)
 _NOT_SHOWN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -57,17 +59,17 @@ def dropped(node: Node) -> bool:
     attrs = node.attributes
     if not attrs and tag not in ("header", "footer", "button"):
         return False
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true" or attrs.get("aria-modal") == "true":
-        return True
-    if (attrs.get("role") or "").lower() in _DROP_ROLES:
+    if attrs.get("aria-modal") == "true" or (attrs.get("role") or "").lower() in _DROP_ROLES:
         return True
     classes = set((attrs.get("class") or "").split())
-    if classes & _DROP_CLASSES:
+    if classes & _MODAL_CLASSES:
         return True
     if _COOKIE.search(attrs.get("id") or "") or any(_COOKIE.search(c) for c in classes):
         return True
-    if _NOT_SHOWN.search(attrs.get("style") or ""):
-        return True
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true" or classes & _DROP_CLASSES \
+            or _NOT_SHOWN.search(attrs.get("style") or ""):
+        # hidden, unless it is the folded panel of an accordion: the item's body, shown on a click
+        return "data-ms-panel" not in attrs and not any(_PANEL.search(c) for c in classes)
     if tag == "button" or attrs.get("role") == "button" or tag == "a" and classes & {"btn", "button"}:
         # a control's caption ("Send", "Luk", a `PDF` badge), unless it carries a title: a heading inside
         # (FirstAgenda), or it is the toggle of a disclosure (`<h2><button aria-expanded>3. Titel`)
@@ -309,8 +311,28 @@ def _generic_list(tree: HTMLParser) -> int:
     return 0
 
 
+def mark_panels(tree: HTMLParser) -> None:
+    """Mark the panels that disclosure toggles open (`aria-controls`, `data-target`, `href="#id"`): a page
+    saved with its accordions folded hides each item's body with `display:none` or `aria-hidden`, yet it
+    is the item's text, not chrome."""
+    targets: set[str] = set()
+    for toggle in tree.css("[aria-controls], [data-target], [data-bs-target], [data-toggle], [data-bs-toggle]"):
+        attrs = toggle.attributes
+        for value in (attrs.get("aria-controls"), attrs.get("data-target"), attrs.get("data-bs-target"),
+                      attrs.get("href")):
+            for ref in (value or "").split():
+                targets.add(ref.lstrip("#"))
+    if not targets:
+        return
+    for node in tree.css("[id]"):
+        if node.attributes.get("id") in targets and (node.attributes.get("role") or "") not in _DROP_ROLES \
+                and not set((node.attributes.get("class") or "").split()) & _MODAL_CLASSES:
+            node.attrs["data-ms-panel"] = "1"
+
+
 def mark_items(tree: HTMLParser, html: str) -> str | None:
     """Find the page's items from its structure and mark their title elements; the evidence, or None."""
+    mark_panels(tree)
     for name, system in _detect(tree, html):
         if _system_items(tree, name, system):
             return f"structure:{name}"
