@@ -196,3 +196,11 @@ def test_a_folded_accordion_panel_is_the_items_body_not_hidden_chrome() -> None:
     texts = _texts(html)
     assert "Godkendt." in texts and "Tip en ven" not in texts and "Del" not in texts
     assert _items(html)[1] == [("1", "Godkendelse af dagsorden", "25/101"), ("2", "Budget 2026", "25/102")]
+
+
+def test_a_systems_elements_without_numbers_or_case_numbers_are_not_items() -> None:
+    """A page a system's markers claim, listing its meetings in the same classed elements: no number, no case
+    number, so not agenda items; the page falls through to the other paths."""
+    html = """<meta name="generator" content="eDoc"><div class="agenda-item"><h3>Økonomiudvalget 3. maj</h3></div>
+    <div class="agenda-item"><h3>Byrådet 10. maj</h3></div><div class="agenda-item"><h3>Kulturudvalget</h3></div>"""
+    assert _items(html) == ("generic", [])

@@ -209,6 +209,10 @@ def _system_items(tree: HTMLParser, name: str, system: dict[str, Any]) -> int:
         found.append((title_node, number_node, number or None, title, case, closed))
     if not found or len(found) == 1 and not found[0][4]:
         return 0  # one element with no case number is not evidence of an agenda
+    numbered = sum(1 for f in found if f[2])
+    cased = sum(1 for f in found if f[4])
+    if 2 * max(numbered, cased) < len(found):
+        return 0  # elements that neither count nor carry case numbers (a list of meetings, news) are not items
     for k, (title_node, number_node, number, title, case, closed) in enumerate(found):
         _mark(title_node, number or str(k + 1), title, case, closed, f"structure:{name}")
         if number_node is not None and number_node.mem_id != title_node.mem_id:
