@@ -181,3 +181,24 @@ def test_word_list_taking_its_levels_from_a_list_style(tmp_path: Path) -> None:
     line = read_document(path).pages[0].lines[0]
     assert (line.text, line.heading) == ("715. Kulturkommune 2017. Politiske fokusområder", 1)
     assert [(i.number, i.case_number) for i in parse_file(path).items] == [("715", "12/27845")]
+
+
+def test_word_text_inside_fields_content_controls_and_insertions_is_read(tmp_path: Path) -> None:
+    """ESDH systems fill Word referater through fields and content controls: the item number from a `SEQ`
+    field, the title in an inline content control, a tracked insertion; all of it is the paragraph's text."""
+    word = new_document()
+    heading = word.add_heading("", level=1)
+    for xml in (
+            f'<w:fldSimple {nsdecls("w")} w:instr=" SEQ Punkt "><w:r><w:t>715</w:t></w:r></w:fldSimple>',
+            f'<w:r {nsdecls("w")}><w:t xml:space="preserve">. </w:t></w:r>',
+            f'<w:sdt {nsdecls("w")}><w:sdtContent><w:r><w:t>Kulturkommune 2017.</w:t></w:r></w:sdtContent></w:sdt>',
+            f'<w:ins {nsdecls("w")} w:id="1" w:author="x"><w:r><w:t xml:space="preserve"> Politiske</w:t></w:r></w:ins>',
+            f'<w:del {nsdecls("w")} w:id="2" w:author="x"><w:r><w:delText> slettet</w:delText></w:r></w:del>',
+            f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> fokusområder</w:t></w:r>'):
+        heading._p.append(parse_xml(xml))
+    word.add_paragraph("Sagsnr.: 12/27845")
+    path = tmp_path / "fields.docx"
+    word.save(str(path))
+    assert read_document(path).pages[0].lines[0].text == "715. Kulturkommune 2017. Politiske fokusområder"
+    assert [(i.number, i.title, i.case_number) for i in parse_file(path).items] == [
+        ("715", "Kulturkommune 2017. Politiske fokusområder", "12/27845")]

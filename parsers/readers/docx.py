@@ -219,6 +219,36 @@ def _blocks(doc: Any) -> Iterator[Paragraph | Table]:
     yield from walk(doc.element.body)
 
 
+_T, _TAB, _BREAKS = qn("w:t"), qn("w:tab"), (qn("w:br"), qn("w:cr"))
+_NB_HYPHEN = qn("w:noBreakHyphen")
+# text boxes, the old place of moved text, and the fallback copy of alternate content are not the paragraph's
+_LEFT_OUT = {qn("w:txbxContent"), qn("w:moveFrom"), "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+
+
+def paragraph_text(paragraph: Paragraph) -> str:
+    """All the text a paragraph shows, also inside what python-docx's `.text` skips: simple fields (an item
+    number drawn by `SEQ`), inline content controls (titles an ESDH system fills in), tracked insertions,
+    smart tags. Deleted text (`w:delText`), field codes (`w:instrText`) and text boxes stay out."""
+    out: list[str] = []
+
+    def walk(element: Any) -> None:
+        for child in element:
+            tag = child.tag
+            if tag == _T:
+                out.append(child.text or "")
+            elif tag == _TAB:
+                out.append("\t")
+            elif tag in _BREAKS:
+                out.append("\n")
+            elif tag == _NB_HYPHEN:
+                out.append("-")
+            elif tag not in _LEFT_OUT:
+                walk(child)
+
+    walk(paragraph._p)
+    return "".join(out)
+
+
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
@@ -254,7 +284,7 @@ def _table_lines(table: Table, styles: _Styles) -> Iterator[Line]:
             if cell._tc.vMerge == "continue":  # the rest of a vertically merged cell: its text is above
                 cells.append("")
                 continue
-            text = _clean(" ".join(p.text for p in cell.paragraphs))
+            text = _clean(" ".join(paragraph_text(p) for p in cell.paragraphs))
             if not text or is_symbol(text):
                 text = _traffic_light(cell, symbol=bool(text)) or text
             cells.append(text)
@@ -289,7 +319,7 @@ def read_docx(path: Path) -> RawDocument:
         label = numbering.label(block)
         bold, italic = _flags([block], styles)
         level = _heading_level(styles.paragraph_style(block))
-        for piece in block.text.split("\n"):
+        for piece in paragraph_text(block).split("\n"):
             text = _clean(piece)
             if not text:
                 continue
