@@ -192,7 +192,8 @@ def test_word_text_inside_fields_content_controls_and_insertions_is_read(tmp_pat
             f'<w:fldSimple {nsdecls("w")} w:instr=" SEQ Punkt "><w:r><w:t>715</w:t></w:r></w:fldSimple>',
             f'<w:r {nsdecls("w")}><w:t xml:space="preserve">. </w:t></w:r>',
             f'<w:sdt {nsdecls("w")}><w:sdtContent><w:r><w:t>Kulturkommune 2017.</w:t></w:r></w:sdtContent></w:sdt>',
-            f'<w:ins {nsdecls("w")} w:id="1" w:author="x"><w:r><w:t xml:space="preserve"> Politiske</w:t></w:r></w:ins>',
+            f'<w:ins {nsdecls("w")} w:id="1" w:author="x"><w:r><w:t xml:space="preserve"> Politiske</w:t></w:r>'
+            '</w:ins>',
             f'<w:del {nsdecls("w")} w:id="2" w:author="x"><w:r><w:delText> slettet</w:delText></w:r></w:del>',
             f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> fokusområder</w:t></w:r>'):
         heading._p.append(parse_xml(xml))

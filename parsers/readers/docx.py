@@ -216,7 +216,22 @@ def _blocks(doc: Any) -> Iterator[Paragraph | Table]:
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
                     yield from walk(content)
+            elif child.tag == qn("w:customXml"):  # ESDH templates wrap mapped paragraphs in custom XML
+                yield from walk(child)
     yield from walk(doc.element.body)
+
+
+def _cell_paragraphs(cell: Any) -> list[Paragraph]:
+    """Every paragraph of a cell in order, also inside content controls and nested tables (python-docx's
+    `cell.paragraphs` sees only the cell's own), but not inside text boxes."""
+    out = []
+    for p in cell._tc.iter(qn("w:p")):
+        parent = p.getparent()
+        while parent is not None and parent is not cell._tc and parent.tag not in _LEFT_OUT:
+            parent = parent.getparent()
+        if parent is cell._tc:
+            out.append(Paragraph(p, cell))
+    return out
 
 
 _T, _TAB, _BREAKS = qn("w:t"), qn("w:tab"), (qn("w:br"), qn("w:cr"))
@@ -284,11 +299,12 @@ def _table_lines(table: Table, styles: _Styles) -> Iterator[Line]:
             if cell._tc.vMerge == "continue":  # the rest of a vertically merged cell: its text is above
                 cells.append("")
                 continue
-            text = _clean(" ".join(paragraph_text(p) for p in cell.paragraphs))
+            own = _cell_paragraphs(cell)
+            text = _clean(" ".join(paragraph_text(p) for p in own))
             if not text or is_symbol(text):
                 text = _traffic_light(cell, symbol=bool(text)) or text
             cells.append(text)
-            paragraphs += cell.paragraphs
+            paragraphs += own
         while cells and not cells[-1]:
             cells.pop()
         if any(cells):
