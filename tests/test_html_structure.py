@@ -204,3 +204,13 @@ def test_a_systems_elements_without_numbers_or_case_numbers_are_not_items() -> N
     html = """<meta name="generator" content="eDoc"><div class="agenda-item"><h3>Økonomiudvalget 3. maj</h3></div>
     <div class="agenda-item"><h3>Byrådet 10. maj</h3></div><div class="agenda-item"><h3>Kulturudvalget</h3></div>"""
     assert _items(html) == ("generic", [])
+
+
+def test_only_the_main_region_is_read_when_it_holds_the_page() -> None:
+    html = """<body><aside><h2>1. Seneste nyt</h2><h2>2. Arrangementer</h2></aside><main><h1>Referat</h1>
+    <p>Mødedato: 1. maj 2025. Mødested: Rådhuset, Byrådssalen.</p>
+    <h2>1. Godkendelse af dagsorden</h2><p>Sagsnr.: 25/1</p><p>Dagsordenen blev godkendt uden bemærkninger.</p>
+    <h2>2. Budget 2026</h2><p>Sagsnr.: 25/2</p><p>Budgettet blev anbefalet til byrådets godkendelse.</p></main>
+    <div class="sidebar"><p>Kontakt os</p></div></body>"""
+    assert "Kontakt os" not in _texts(html)
+    assert _items(html)[1] == [("1", "Godkendelse af dagsorden", "25/1"), ("2", "Budget 2026", "25/2")]

@@ -201,11 +201,24 @@ def _traffic_light(cell: Node, symbol: bool) -> str | None:
     return colour or background or css_word(attrs.get("bgcolor"))
 
 
+def _main(tree: HTMLParser) -> Node | None:
+    """The page's one `main` region when it holds most of the text: sidebars, news lists and footers around
+    it are the site's, not the minutes'."""
+    body = tree.body or tree.root
+    if body is None:
+        return None
+    mains = tree.css("main, [role=main]")
+    if len(mains) == 1 and len(mains[0].text(strip=True)) >= 0.4 * len(body.text(strip=True)):
+        return mains[0]
+    return body
+
+
 def html_to_lines(html: str) -> list[Line]:
     tree = HTMLParser(html)
-    mark_items(tree, html)
+    root = _main(tree)
+    if root is not None:
+        mark_items(tree, html, root)
     _number_lists(tree)
-    root = tree.body or tree.root
     lines: list[Line] = []
     if root is not None:
         _walk(root, lines)

@@ -156,7 +156,7 @@ def _case(text: str) -> str | None:
     if not m:
         return None
     value = m.group("sagsnr") or m.group("emn") or m.group("kle")
-    return " ".join(value.split()) if value else None
+    return " ".join(value.split()).rstrip(".") if value else None  # `Sagsnr.: 25/1. Sagen …`
 
 
 def _mark(title_node: Node, number: str, title: str, case: str | None, closed: bool, evidence: str) -> None:
@@ -334,14 +334,16 @@ def mark_panels(tree: HTMLParser) -> None:
             node.attrs["data-ms-panel"] = "1"
 
 
-def mark_items(tree: HTMLParser, html: str) -> str | None:
-    """Find the page's items from its structure and mark their title elements; the evidence, or None."""
+def mark_items(tree: HTMLParser, html: str, scope: Node | None = None) -> str | None:
+    """Find the page's items from its structure (within `scope`, the part of the page that is read) and mark
+    their title elements; the evidence, or None."""
     mark_panels(tree)
-    for name, system in _detect(tree, html):
-        if _system_items(tree, name, system):
+    root: Any = scope if scope is not None else tree
+    for name, system in _detect(root, html):
+        if _system_items(root, name, system):
             return f"structure:{name}"
-    if _generic_headings(tree):
+    if _generic_headings(root):
         return "structure:generic-heading"
-    if _generic_list(tree):
+    if _generic_list(root):
         return "structure:generic-list"
     return None
