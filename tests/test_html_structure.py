@@ -214,3 +214,8 @@ def test_only_the_main_region_is_read_when_it_holds_the_page() -> None:
     <div class="sidebar"><p>Kontakt os</p></div></body>"""
     assert "Kontakt os" not in _texts(html)
     assert _items(html)[1] == [("1", "Godkendelse af dagsorden", "25/1"), ("2", "Budget 2026", "25/2")]
+
+
+def test_a_newline_in_the_source_is_a_space_and_br_a_line_break() -> None:
+    assert _texts("<p>Dette er en\n   lang sætning<br>ny linje</p><pre>a\nb</pre>") == [
+        "Dette er en lang sætning", "ny linje", "a", "b"]

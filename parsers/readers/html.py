@@ -57,17 +57,20 @@ def _skipped(node: Node) -> bool:
     return dropped(node) or "data-ms-skip" in node.attributes
 
 
-def _inline_text(node: Node, out: list[tuple[str, bool, bool]], bold: bool, italic: bool) -> None:
+def _inline_text(node: Node, out: list[tuple[str, bool, bool]], bold: bool, italic: bool, pre: bool = False) -> None:
+    """The inline text of a block; a line break only where `<br>` (or `<pre>`) makes one, since a newline in
+    the page's source is just a space."""
     for child in node.iter(include_text=True):
         tag = child.tag
         if tag == "-text":
-            out.append((child.text_content or "", bold, italic))
+            text = child.text_content or ""
+            out.append((text if pre else text.replace("\n", " "), bold, italic))
         elif _skipped(child) or "data-ms-item" in child.attributes:
             continue  # a marked title inside inline text is emitted on its own line before it
         elif tag == "br":
             out.append(("\n", bold, italic))
         else:
-            _inline_text(child, out, bold or tag in ("b", "strong"), italic or tag in ("i", "em"))
+            _inline_text(child, out, bold or tag in ("b", "strong"), italic or tag in ("i", "em"), pre or tag == "pre")
 
 
 def _emit(parts: list[tuple[str, bool, bool]], lines: list[Line], heading: int | None, prefix: str = "") -> None:
@@ -184,7 +187,7 @@ def _walk_block(child: Node, lines: list[Line]) -> None:
     if marked is not None and marked.mem_id != child.mem_id:
         _emit_mark(marked, lines)
     parts: list[tuple[str, bool, bool]] = []
-    _inline_text(child, parts, tag in ("b", "strong"), tag in ("i", "em"))
+    _inline_text(child, parts, tag in ("b", "strong"), tag in ("i", "em"), tag == "pre")
     _emit(parts, lines, _HEADINGS.get(tag), _marker(child) if tag == "li" else "")
 
 
