@@ -219,3 +219,12 @@ def test_only_the_main_region_is_read_when_it_holds_the_page() -> None:
 def test_a_newline_in_the_source_is_a_space_and_br_a_line_break() -> None:
     assert _texts("<p>Dette er en\n   lang sætning<br>ny linje</p><pre>a\nb</pre>") == [
         "Dette er en lang sætning", "ny linje", "a", "b"]
+
+
+@pytest.mark.parametrize("heading", ["Punkt {n} - {t}", "Pkt. {n} {t}", "• {n} {t}", "Dagsordenspunkt {n}: {t}",
+                                     "{n}) {t}", "{n} – {t}"])
+def test_the_ways_sites_number_item_headings(heading: str) -> None:
+    titles = ["Godkendelse af dagsorden", "Budget 2026"]
+    html = "<p>Mødedato: 1. maj 2025</p>" + "".join(
+        f"<h3>{heading.format(n=n, t=t)}</h3><p>Tekst.</p>" for n, t in enumerate(titles, 1))
+    assert _items(html)[1] == [("1", titles[0], None), ("2", titles[1], None)]
