@@ -116,12 +116,16 @@ def _text(node: Node) -> str:
 
 
 def _first(node: Node, selector: str | None) -> Node | None:
-    if not selector:
-        return None
-    try:
-        return node.css_first(selector)
-    except Exception:  # a selector lexbor cannot parse: the profile is wrong, the page is not
-        return None
+    """The first element the first matching selector of a comma list finds: the list is in order of
+    preference (`.punktoverskrift, h2`: the classed title before any heading)."""
+    for one in (selector or "").split(","):
+        try:
+            found = node.css_first(one.strip()) if one.strip() else None
+        except Exception:  # a selector lexbor cannot parse: the profile is wrong, the page is not
+            found = None
+        if found is not None:
+            return found
+    return None
 
 
 def _select(tree: HTMLParser, selector: str) -> list[Node]:
