@@ -5,7 +5,8 @@ marks each title line with an `ItemMark`: number, title, case number, and the ev
 stronger than any pattern on the text, so `split_items` honours them first and only falls back to the
 text heuristics when a document carries none. Marks from a generic path (numbered headings on a page no
 publishing system claimed) count only in a document that reads as minutes, so a plan's numbered chapters
-published as a web page stay chapters.
+published as a web page stay chapters, and only when the text heuristics do not find more items (numbered
+sub-headings of one item are not its agenda).
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ def structure_items(doc: Document) -> tuple[str, list[AgendaItem]] | None:
     if not starts:
         return None
     evidence = lines[starts[0]].item.evidence if lines[starts[0]].item else "structure"
-    if evidence.startswith(_GENERIC) and not split.is_minutes(lines):
-        return None
+    if evidence.startswith(_GENERIC):
+        if not split.is_minutes(lines):
+            return None
+        if len(split.choose_profile(lines)[1]) > len(starts):
+            return None  # numbered headings inside one item ("1. Etape"); the text shows more items than they
     items: list[AgendaItem] = []
     for n, i in enumerate(starts):
         mark = lines[i].item

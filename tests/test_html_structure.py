@@ -228,3 +228,12 @@ def test_the_ways_sites_number_item_headings(heading: str) -> None:
     html = "<p>Mødedato: 1. maj 2025</p>" + "".join(
         f"<h3>{heading.format(n=n, t=t)}</h3><p>Tekst.</p>" for n, t in enumerate(titles, 1))
     assert _items(html)[1] == [("1", titles[0], None), ("2", titles[1], None)]
+
+
+def test_numbered_subheadings_inside_an_item_yield_to_the_items_the_text_shows() -> None:
+    html = """<p>Mødedato: 1. maj 2025</p>
+    <p><b>Punkt 1: Godkendelse af dagsorden</b></p><p>Godkendt.</p>
+    <p><b>Punkt 2: Cykelstier</b></p><h4>1. Etape</h4><p>Nord.</p><h4>2. Etape</h4><p>Syd.</p>
+    <p><b>Punkt 3: Eventuelt</b></p><p>Intet.</p>"""
+    profile, items = _items(html)
+    assert [n for n, _, _ in items] == ["1", "2", "3"] and profile == "firstagenda"
