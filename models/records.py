@@ -133,7 +133,9 @@ class AgendaItem(BaseModel):
 
 
 class Meeting(BaseModel):
-    municipality: str | None = None
+    municipality: str | None = None  # canonical (`Norddjurs`), else the name as printed when not on the list
+    municipality_code: int | None = None  # official kommunekode (707) or regionskode (1082)
+    municipality_printed: str | None = None  # what the document printed (`Norrdjurs Kommune`)
     body: str | None = None
     date: str | None = None
     time: str | None = None
