@@ -15,13 +15,13 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE on both backends: a batch (copy-and-rename) on SQLite would break the views
+# that read `meetings` (SQLite ≥ 3.35 drops a column in place).
 def upgrade() -> None:
-    with op.batch_alter_table("meetings") as batch_op:
-        batch_op.add_column(sa.Column("municipality_code", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("municipality_printed", sa.String(length=128), nullable=True))
+    op.add_column("meetings", sa.Column("municipality_code", sa.Integer(), nullable=True))
+    op.add_column("meetings", sa.Column("municipality_printed", sa.String(length=128), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("meetings") as batch_op:
-        batch_op.drop_column("municipality_printed")
-        batch_op.drop_column("municipality_code")
+    op.drop_column("meetings", "municipality_printed")
+    op.drop_column("meetings", "municipality_code")
