@@ -48,7 +48,7 @@ def _vocab() -> _Vocab:
     )
     body_words = data["body_words"]
     return _Vocab(months, dates, "|".join(data["weekdays"]),
-                  re.compile(r"\b\w*" + body_words + r"\b", re.I),
+                  re.compile(r"\b(?!områd)\w*" + body_words + r"\b", re.I),
                   re.compile(data["body_prefix"], re.I), re.compile(data["body_suffix"], re.I),
                   re.compile(data["body_place_suffix"], re.I), re.compile(data["body_date_suffix"], re.I))
 

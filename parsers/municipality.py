@@ -135,14 +135,14 @@ def canonical(name: str) -> Place | None:
     return winners[0] if len(winners) == 1 else None
 
 
-def _from_cues(text: str) -> list[tuple[Found, float]]:
+def _from_cues(text: str) -> list[tuple[Found, float, int]]:
     """Every `X Kommune`, `Region X`, `X Byråd`, `Byrådet i X` with its weight.
 
     A genitive (`Region Syddanmarks kvartalsrapport`) cites another body more often than it names
     the author, so it weighs half; a mention in the first lines (the letterhead) weighs double.
     """
     t = _tables()
-    out: list[tuple[Found, float]] = []
+    out: list[tuple[Found, float, int]] = []
     for cue, rx in t.cues.items():
         for m in rx.finditer(text):
             raw = m.group("name")
@@ -156,12 +156,12 @@ def _from_cues(text: str) -> list[tuple[Found, float]]:
                 continue
             if cue == "region" and place.kind != "region":
                 continue
-            weight = 0.5 if m.group("gen") else 1.0
-            if m.start() < 400:
-                weight *= 2
-            out.append((Found(place, " ".join(m.group(0).split())), weight))
+            weight = (0.5 if m.group("gen") else 1.0) * (2 if m.start() < _HEAD else 1)
+            out.append((Found(place, " ".join(m.group(0).split())), weight, m.start()))
     return out
 
+
+_HEAD = 400  # characters of letterhead: a name there weighs double
 
 _DOMAIN = re.compile(r"(?:https?://|www\.|@|\b)(?:[\w-]+\.)*?(?P<label>[\w-]+)\.dk\b", re.I)
 
@@ -183,15 +183,19 @@ def _from_domains(text: str) -> Found | None:
 
 
 def _from_path(path: str | None) -> Found | None:
-    """`koebenhavn_biu-2017-….txt` or `…/Aarhus/2024/referat.pdf`: archives file by municipality."""
+    """`koebenhavn_biu-2017-….txt`, `…/edoc_ballerup_sfu/…` or `…/Aarhus/2024/referat.pdf`: archives
+    file by municipality. The file name's first word counts; in folder names any word does, except
+    names that are also ordinary words."""
     if not path:
         return None
     t = _tables()
-    parts = PurePath(path).parts
-    tokens = [re.split(r"[_\s]", PurePath(path).stem)[0]] + [p for p in reversed(parts[:-1])]
-    for tok in tokens:
+    p = PurePath(path)
+    tokens = [(re.split(r"[_\s]", p.stem)[0], True)]
+    for part in reversed(p.parts[:-1]):
+        tokens += [(part, True)] + [(tok, False) for tok in re.split(r"[_\s]", part) if tok != part]
+    for tok, whole in tokens:
         place = t.slugs.get(slug(tok)) or t.slugs.get(slug(tok).removesuffix("kommune"))
-        if place:
+        if place and (whole or place.name in t.bare):
             return Found(place, tok)
     return None
 
@@ -210,19 +214,26 @@ def _from_bare(text: str) -> Found | None:
     return Found(t.bare[name], name)
 
 
+def _unlisted(text: str) -> bool:
+    """The text names its council as `X Kommune` with an X not on the list (a fictional or foreign one)."""
+    rx = _tables().cues["kommune"]
+    return any(canonical(m.group("name").split()[-1]) is None and key(m.group("name").split()[-1]) not in
+               _tables().stop for m in rx.finditer(text))
+
+
 def detect(text: str, path: str | None = None, extra: list[str] | None = None) -> Found | None:
     """The document's own municipality, else its region, else None.
 
     `extra` are strings that name the author (the meeting's body, `Aarhus Byråd`) and count as a
     letterhead mention. A region wins over municipalities only when it is named more, and at
     least twice: regional minutes name their region throughout, while a municipality's minutes
-    cite the region now and then.
+    cite the region now and then; and never when the letterhead names a municipality first.
     """
     found = _from_cues("\n".join(extra or []) + "\n" + text if extra else text)
     muni: Counter[Place] = Counter()
     regs: Counter[Place] = Counter()
     printed: dict[Place, Counter[str]] = {}
-    for f, w in found:
+    for f, w, _ in found:
         (regs if f.place.kind == "region" else muni)[f.place] += w
         printed.setdefault(f.place, Counter())[f.printed] += 1
 
@@ -231,11 +242,14 @@ def detect(text: str, path: str | None = None, extra: list[str] | None = None) -
         return Found(place, printed[place].most_common(1)[0][0])
 
     top_m = muni.most_common(1)[0][1] if muni else 0.0
-    if regs and regs.most_common(1)[0][1] >= 2 and regs.most_common(1)[0][1] > top_m:
+    first = min(found, key=lambda x: x[2], default=None)
+    headed = first is not None and first[2] < _HEAD and first[0].place.kind == "municipality"
+    if regs and not headed and regs.most_common(1)[0][1] >= 2 and regs.most_common(1)[0][1] > top_m:
         return pick(regs)
     if muni:
         return pick(muni)
-    return _from_domains(text) or _from_path(path) or _from_bare(text) or (pick(regs) if regs else None)
+    return (_from_domains(text) or _from_path(path) or (None if _unlisted(text) else _from_bare(text))
+            or (pick(regs) if regs else None))
 
 
 def printed_in_text(found: Found, text: str) -> str | None:

@@ -213,7 +213,8 @@ def test_find_time(text: str, time: str) -> None:
 @pytest.mark.parametrize("header,body,date,time", [
     ("Udvalget for Læring - Dagsordener og referater\nMødedato: 28. februar, 2025 kl. 09:30\n",
      "Udvalget for Læring", "2025-02-28", "09:30"),
-    ("Forretningsudvalg - mødesager\nDagsorden 8. oktober 2025 kl. 16.00\n", "Forretningsudvalg", "2025-10-08", "16:00"),
+    ("Forretningsudvalg - mødesager\nDagsorden 8. oktober 2025 kl. 16.00\n",
+     "Forretningsudvalg", "2025-10-08", "16:00"),
     ("Referat. fra Økonomiudvalget\nOnsdag den 15-maj-2002\n", "Økonomiudvalget", "2002-05-15", None),
     ("Byrådet - Referat\n11.05.2023, kl. 18:30\n", "Byrådet", "2023-05-11", "18:30"),
     ("Aarhus Byråd - Byrådssalen\nUdvalg:\tAarhus Byråd\nMødedato:\tonsdag den 8. oktober 2025 kl. 16.00\n"
@@ -222,3 +223,23 @@ def test_find_time(text: str, time: str) -> None:
 def test_header_forms(header: str, body: str, date: str, time: str | None) -> None:
     m = meeting(header + "\n1. Godkendelse af dagsorden\nGodkendt.\n")
     assert (m.body, m.date, m.time) == (body, date, time)
+
+
+def test_a_municipality_letterhead_outranks_a_region_it_discusses() -> None:
+    text = ("Norddjurs Kommune\nBeskæftigelsesrådet\n\n" + "Region Midtjylland har vedtaget planen. " * 4 + "\n")
+    assert meeting(text).municipality == "Norddjurs"
+
+
+def test_ordinary_words_and_unlisted_councils_are_not_bare_names() -> None:
+    assert meeting("Status\nVejen til job er kort. Vejen er lang.\n").municipality is None
+    assert meeting("Eksempel Kommune\nStatus\nHolbæk og Holbæk\n").municipality == "Eksempel"
+
+
+def test_archive_folders_name_the_municipality() -> None:
+    found = detect("Bilag\n", path="/archive/edoc_ballerup_sfu_2012-12-04/1533095.PDF")
+    assert found is not None and (found.place.name, found.printed) == ("Ballerup", "ballerup")
+    assert detect("Bilag\n", path="/archive/vejen_til_job/bilag.pdf") is None  # `vejen` is a road here
+
+
+def test_an_area_is_not_a_council() -> None:
+    assert meeting("Udvikling af lokalplanen for området\nMøde 08.11.2012\n").body is None
