@@ -243,3 +243,34 @@ def test_archive_folders_name_the_municipality() -> None:
 
 def test_an_area_is_not_a_council() -> None:
     assert meeting("Udvikling af lokalplanen for området\nMøde 08.11.2012\n").body is None
+
+
+# --- linking by the canonical identity -----------------------------------------------------------
+
+def test_a_misspelt_municipality_links_with_its_other_documents(tmp_path: Path) -> None:
+    """Goal series group by `meetings.municipality`: the canonical name puts a document that prints
+    `Norrdjurs Kommune` in Norddjurs's series: the same follow-ups printed in the other document (47
+    goals, plans 2023 and 2024) are observations of the same goals."""
+    import sqlalchemy as sa
+
+    from ingest import pipeline
+    from models.db import make_engine
+    from tests.conftest import corpus_path
+
+    original = corpus_path("text", "norddjurs_beskaeftigelsesraad_2024-08-29.txt")
+    typo = tmp_path / "referat_tabel.txt"
+    typo.write_text(corpus_path("text", "norddjurs_opfoelgning_2023-2024_tabel.txt").read_text(encoding="utf-8")
+                    .replace("Norddjurs", "Norrdjurs"), encoding="utf-8")
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    assert pipeline.ingest_paths(engine, [original, typo]).exit_code == 0
+    with engine.connect() as conn:
+        meetings = conn.execute(sa.text("SELECT municipality, municipality_code, municipality_printed "
+                                        "FROM meetings ORDER BY id")).all()
+        across = conn.execute(sa.text(
+            "SELECT COUNT(*) FROM goal_links l JOIN goals a ON a.anchor = l.from_anchor "
+            "JOIN goals b ON b.anchor = l.to_anchor WHERE a.document_id <> b.document_id "
+            "AND a.plan_year = b.plan_year")).scalar()
+    engine.dispose()
+    assert [(m[0], m[1]) for m in meetings] == [("Norddjurs", 707), ("Norddjurs", 707)]
+    assert {m[2] for m in meetings} == {"Norddjurs Kommune", "Norrdjurs Kommune"}
+    assert across >= 40
