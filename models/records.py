@@ -98,6 +98,7 @@ class Document(BaseModel):
     lines: list[DocLine]
     page_count: int
     warnings: list[str] = Field(default_factory=list)
+    running: list[str] = Field(default_factory=list)  # page 1's running header/footer lines, left out of `text`
 
     def page_at(self, offset: int) -> int:
         """Page number holding character `offset` (1 for an empty document)."""

@@ -124,14 +124,34 @@ def clean_body(value: str, place: str | None = None) -> str | None:
 
 
 def _dated_title(text: str) -> tuple[str | None, str | None]:
-    """A line that names the committee and the date: `Norddjurs Beskæftigelsesråd 29-08-2024 — …`,
-    `Referat Økonomiudvalget d. 11.05.2023, kl. 18:30`, `Dagsorden 8. oktober 2025 kl. 16.00`."""
+    """The body and date of a header line that dates the meeting: `Norddjurs Beskæftigelsesråd
+    29-08-2024 — …`, `Referat Økonomiudvalget d. 11.05.2023, kl. 18:30`, `Dagsorden 8. oktober 2025
+    kl. 16.00`, `Onsdag den 15-maj-2002`. A date inside a sentence (`Pr. 1. januar 2022 var der …`)
+    does not date the meeting."""
     found = find_date(text)
     if not found or found[1] > 120:
         return None, None
-    head = text[:found[1]]
+    head, tail = text[:found[1]], text[found[2]:].strip(" ,.-–")
+    named = bool(_vocab().body_word.search(head)) or bool(_TITLE.match(head.strip(" #*")))
+    dated = re.search(rf"(?i)\b(?:{_vocab().weekday}|den|d\.|dato|mødedato)(?:\s|:|$)", head)
+    short = len(head.split()) <= 4 and (dated or len(tail) <= 30
+                                        or re.match(r"(?i)(?:fra\s+)?kl\.?\s*\d|klokken", tail))
+    if not (named or short):
+        return None, None
     body = clean_body(head) if _vocab().body_word.search(head) else None
-    return body, found[0]
+    return (body if body and _name_like(body) else None), found[0]
+
+
+def _name_like(body: str) -> bool:
+    """`Udvalget for klima og miljø`, `Børne- og ungeudvalget`, `Norddjurs Beskæftigelsesråd` are names;
+    `Kommunalbestyrelsen vedtog` is the start of a sentence."""
+    for word in body.split():
+        if word.lower() in ("for", "om", "vedrørende"):
+            return True  # the committee's field follows, in any case
+        if not (word[:1].isupper() or word.endswith("-") or word in ("og", "i", "&", ",")
+                or _vocab().body_word.search(word)):
+            return False
+    return True
 
 
 def _names(value: str) -> list[str]:
@@ -146,8 +166,9 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
     bodies: list[tuple[int, str]] = []  # (rank, name): a labelled `Udvalg:` beats a guessed line
     label: str | None = None
     v = _vocab()
-    for ln in header_lines:
-        text = ln.text.strip().replace("**", "")
+    # page 1's running header first: in many PDFs it is the only place the committee and date stand
+    for raw_text in [*doc.running, *(ln.text for ln in header_lines)]:
+        text = raw_text.strip().replace("**", "")
         if "\t" in text and _LABEL.match(text.split("\t", 1)[0]):  # `Udvalg:\tAarhus Byråd`, an HTML label row
             text = " ".join(text.split("\t"))
         if _TITLE.match(text) and len(text) < 120 and "\t" not in text:
@@ -196,8 +217,7 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
             elif (len(text) < 70 and text[:1].isupper() and not re.search(r"\d|[.:]$", text)
                   and v.body_word.search(text)):
                 bodies.append((2, text))
-            if not meeting.date and (re.search(r"\bd\.\s*\d|\bden\s+\d|^Dato", text) or len(text) < 60 or date):
-                meeting.date = date or _iso(text)
+            meeting.date = meeting.date or date
             if not meeting.time and "kl" in text.lower():
                 meeting.time = find_time(text)
     for ln in doc.lines:
@@ -215,16 +235,17 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
         if body:
             meeting.body = body
             break
-    found = detect(doc.text, doc.path, extra=[meeting.body] if meeting.body else None)
+    full = "\n".join([*doc.running, doc.text])
+    found = detect(full, doc.path, extra=[meeting.body] if meeting.body else None)
     if found:
         meeting.municipality = found.place.name
         meeting.municipality_code = found.place.code
-        meeting.municipality_printed = printed_in_text(found, doc.text + "\n" + (meeting.body or ""))
+        meeting.municipality_printed = printed_in_text(found, full + "\n" + (meeting.body or ""))
     else:  # a name not on the official list (the demo's Eksempel Kommune) is kept as printed
-        counts = Counter(m.group(1) for m in _MUNICIPALITY.finditer(doc.text))
+        counts = Counter(m.group(1) for m in _MUNICIPALITY.finditer(full))
         if counts:
             name = counts.most_common(1)[0][0]
-            if name.endswith("s") and re.search(rf"\b{re.escape(name[:-1])}\b", doc.text):
+            if name.endswith("s") and re.search(rf"\b{re.escape(name[:-1])}\b", full):
                 name = name[:-1]
             meeting.municipality = name
             meeting.municipality_printed = name

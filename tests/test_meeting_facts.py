@@ -274,3 +274,23 @@ def test_a_misspelt_municipality_links_with_its_other_documents(tmp_path: Path) 
     assert [(m[0], m[1]) for m in meetings] == [("Norddjurs", 707), ("Norddjurs", 707)]
     assert {m[2] for m in meetings} == {"Norddjurs Kommune", "Norrdjurs Kommune"}
     assert across >= 40
+
+
+def test_a_running_header_alone_gives_body_date_and_municipality() -> None:
+    """Many PDFs print the committee and date only in the running header, which layout removes
+    from the text; page 1's copy still dates the meeting."""
+    page = ("Gribskov Kommune\nØkonomiudvalget - Referat - 11.05.2023\n\n{n}. Punkt {n}\nSagsnr.: 00.01.00-A00-{n}-23\n"
+            "Beslutning\nGodkendt.\nSide {n} af 3\n")
+    m = meeting("\f".join(page.format(n=n) for n in (1, 2, 3)))
+    assert (m.municipality, m.body, m.date) == ("Gribskov", "Økonomiudvalget", "2023-05-11")
+
+
+@pytest.mark.parametrize("line", ["Pr. 1. januar 2022 var der 16.357 borgere mellem 30-64 år i kommunen, så",
+                                  "Tilmelding på mail senest den 15. januar 2013."])
+def test_a_date_in_a_sentence_does_not_date_the_meeting(line: str) -> None:
+    assert meeting(f"Statusnotat\n{line}\n").date is None
+
+
+def test_a_sentence_is_not_a_body() -> None:
+    m = meeting('Udviklingsstrategi\nKommunalbestyrelsen vedtog den 18. februar 2019 "Sammen skaber vi"\n')
+    assert (m.body, m.date) == (None, "2019-02-18")
