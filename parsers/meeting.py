@@ -230,9 +230,9 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
         mentions = Counter(" ".join(x.group(0).split()) for x in _PROSE_BODY.finditer(doc.text))
         if mentions:
             bodies.append((4, mentions.most_common(1)[0][0]))
-    for _, name in sorted(bodies, key=lambda b: b[0]):
+    for rank, name in sorted(bodies, key=lambda b: b[0]):
         body = clean_body(name, meeting.place)
-        if body:
+        if body and (rank == 0 or _name_like(body)):
             meeting.body = body
             break
     full = "\n".join([*doc.running, doc.text])
