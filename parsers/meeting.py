@@ -32,6 +32,7 @@ class _Vocab:
     prefix: re.Pattern[str]
     suffix: re.Pattern[str]
     place_suffix: re.Pattern[str]
+    council_suffix: re.Pattern[str]
     date_suffix: re.Pattern[str]
 
 
@@ -50,7 +51,8 @@ def _vocab() -> _Vocab:
     return _Vocab(months, dates, "|".join(data["weekdays"]),
                   re.compile(r"\b(?!områd)\w*" + body_words + r"\b", re.I),
                   re.compile(data["body_prefix"], re.I), re.compile(data["body_suffix"], re.I),
-                  re.compile(data["body_place_suffix"], re.I), re.compile(data["body_date_suffix"], re.I))
+                  re.compile(data["body_place_suffix"], re.I), re.compile(data["body_council_suffix"]),
+                  re.compile(data["body_date_suffix"], re.I))
 
 
 _TIME = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[:.](\d{2}))?\b|\b(\d{1,2}):(\d{2})(?::\d{2})?\b", re.I)
@@ -117,6 +119,7 @@ def clean_body(value: str, place: str | None = None) -> str | None:
         if place:
             text = re.sub(r"\s*[-–|,]\s*" + re.escape(place) + r"\s*$", "", text, flags=re.I)
         text = v.place_suffix.sub("", text).strip(" -–|:,")
+        text = v.council_suffix.sub("", text).strip(" -–|:,")
         text = v.date_suffix.sub("", text).strip(" -–|:,")
         if text == before:
             break

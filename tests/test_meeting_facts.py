@@ -172,6 +172,12 @@ def test_a_name_off_the_list_is_kept_as_printed() -> None:
     ("Beskæftigelsesudvalget d. 3. december 2024", "Beskæftigelsesudvalget"),
     ("Sundheds- og Forebyggelsesudvalget", "Sundheds- og Forebyggelsesudvalget"),
     ("Udvalget for Plan, Udvikling og Kultur", "Udvalget for Plan, Udvikling og Kultur"),
+    ("Åbent referat - Byrådet", "Byrådet"),
+    ("Dagsorden og referat for Økonomiudvalget", "Økonomiudvalget"),
+    ("Referat fra mødet i Børneudvalget", "Børneudvalget"),
+    ("Økonomiudvalget | Aarhus Kommune", "Økonomiudvalget"),
+    ("Kommunalbestyrelsen, ordinært møde", "Kommunalbestyrelsen"),
+    ("Norddjurs Beskæftigelsesråd", "Norddjurs Beskæftigelsesråd"),
 ])
 def test_clean_body(printed: str, body: str) -> None:
     assert clean_body(printed) == body
