@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path, PurePath
 
 import yaml
@@ -104,7 +104,7 @@ def _tables() -> _Tables:
                    int(data["fuzzy_min_length"]))
 
 
-@cache
+@lru_cache(maxsize=8192)
 def canonical(name: str) -> Place | None:
     """The place a printed name means (`Norddjurs`, `Norddjurs Kommunes`, `Grenaa`, `Norrdjurs`), or None.
 
