@@ -111,16 +111,16 @@ def find_time(text: str) -> str | None:
 def clean_body(value: str, place: str | None = None) -> str | None:
     """The committee's name alone, without the portal's or the page's words around it."""
     v = _vocab()
-    text = " ".join(value.replace("**", "").split()).strip(" -–|:,.")
+    text = " ".join(value.replace("**", "").split()).strip(" -–|:,.·•")
     for _ in range(3):
         before = text
-        text = v.prefix.sub("", text).strip(" -–|:,.")
-        text = v.suffix.sub("", text).strip(" -–|:,")
+        text = v.prefix.sub("", text).strip(" -–|:,.·•")
+        text = v.suffix.sub("", text).strip(" -–|:,·•")
         if place:
-            text = re.sub(r"\s*[-–|,]\s*" + re.escape(place) + r"\s*$", "", text, flags=re.I)
-        text = v.place_suffix.sub("", text).strip(" -–|:,")
-        text = v.council_suffix.sub("", text).strip(" -–|:,")
-        text = v.date_suffix.sub("", text).strip(" -–|:,")
+            text = re.sub(r"\s*[-–|,·•]\s*" + re.escape(place) + r"\s*$", "", text, flags=re.I)
+        text = v.place_suffix.sub("", text).strip(" -–|:,·•")
+        text = v.council_suffix.sub("", text).strip(" -–|:,·•")
+        text = v.date_suffix.sub("", text).strip(" -–|:,·•")
         if text == before:
             break
     return text[:1].upper() + text[1:] if len(text) >= 3 else None

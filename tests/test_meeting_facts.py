@@ -178,6 +178,7 @@ def test_a_name_off_the_list_is_kept_as_printed() -> None:
     ("Økonomiudvalget | Aarhus Kommune", "Økonomiudvalget"),
     ("Kommunalbestyrelsen, ordinært møde", "Kommunalbestyrelsen"),
     ("Norddjurs Beskæftigelsesråd", "Norddjurs Beskæftigelsesråd"),
+    ("Udvalget for Plan, Udvikling og Kultur · Referat · 2024-03-12", "Udvalget for Plan, Udvikling og Kultur"),
 ])
 def test_clean_body(printed: str, body: str) -> None:
     assert clean_body(printed) == body
