@@ -22,9 +22,11 @@ from models.schema import (
     MeetingRow,
 )
 
-ITEM_FIELDS = ["document", "municipality", "meeting_date", "number", "title", "case_number", "closed", "decision",
+ITEM_FIELDS = ["document", "municipality", "municipality_code", "body", "meeting_date",
+               "number", "title", "case_number", "closed", "decision",
                "page_start", "page_end", "anchor"]
-GOAL_FIELDS = ["document", "municipality", "meeting_date", "agenda_item", "plan", "plan_year", "goal_id", "kind",
+GOAL_FIELDS = ["document", "municipality", "municipality_code", "body", "meeting_date",
+               "agenda_item", "plan", "plan_year", "goal_id", "kind",
                "theme", "title", "text", "status_text", "verdict", "verdict_text", "expectation", "confidence",
                "confidence_reasons", "summary_mismatch", "page", "figures", "review_state"]
 
@@ -36,6 +38,13 @@ def _doc_names(session: Session) -> dict[int, str]:
                                         .order_by(DocumentPathRow.id)):
         names.setdefault(doc_id, name)
     return names
+
+
+def _meetings(session: Session) -> dict[int, tuple[str | None, int | None]]:
+    """Each document's committee and official municipality code (read from `meetings`, so the views
+    stay as they are)."""
+    return {r.document_id: (r.body, r.municipality_code) for r in session.execute(
+        select(MeetingRow.document_id, MeetingRow.body, MeetingRow.municipality_code))}
 
 
 def _in_name_order(session: Session, names: dict[int, str], sql: str, params: dict[str, Any],
@@ -59,8 +68,11 @@ def item_rows(engine: Engine) -> Iterator[dict[str, Any]]:
     that survives re-ingesting the document."""
     with Session(engine) as session:
         names = _doc_names(session)
+        meetings = _meetings(session)
         for row in _in_name_order(session, names, "SELECT * FROM v_agenda_items WHERE 1 = 1", {}, "seq"):
+            body, code = meetings.get(row["document_id"], (None, None))
             yield {"document": names.get(row["document_id"], ""), "municipality": row["municipality"],
+                   "municipality_code": code, "body": body,
                    "meeting_date": row["meeting_date"], "number": row["number"], "title": row["title"],
                    "case_number": row["case_number"], "closed": bool(row["closed"]), "decision": row["decision"],
                    "page_start": row["page_start"], "page_end": row["page_end"], "anchor": row["anchor"]}
@@ -71,6 +83,7 @@ def goal_rows(engine: Engine, municipality: str | None = None, year: int | None 
     """Effective goals: `v_goals` applies reviewers' corrections, hides "not a goal" and adds missed goals."""
     with Session(engine) as session:
         names = _doc_names(session)
+        meetings = _meetings(session)
         reasons = dict(session.execute(select(GoalRow.id, GoalRow.confidence_reasons)).all())
         mismatched = {(r.item_id, r.plan_year) for r in session.scalars(
             select(DeclaredSummaryRow).where(DeclaredSummaryRow.mismatch.is_(True)))}
@@ -93,8 +106,9 @@ def goal_rows(engine: Engine, municipality: str | None = None, year: int | None 
             hay = " ".join(filter(None, [g["title"], g["text"], g["theme"], g["status_text"]])).lower()
             if search and search.lower() not in hay:
                 continue
-            yield {"document": names.get(g["document_id"], ""), "municipality": muni,
-                   "meeting_date": g["meeting_date"], "agenda_item": g["agenda_item"], "plan": g["plan"],
+            body, code = meetings.get(g["document_id"], (None, None))
+            yield {"document": names.get(g["document_id"], ""), "municipality": muni, "municipality_code": code,
+                   "body": body, "meeting_date": g["meeting_date"], "agenda_item": g["agenda_item"], "plan": g["plan"],
                    "plan_year": g["plan_year"], "goal_id": g["goal_id"], "kind": g["kind"], "theme": g["theme"],
                    "title": g["title"], "text": g["text"], "status_text": g["status_text"], "verdict": g["verdict"],
                    "verdict_text": g["verdict_text"], "expectation": g["expectation"],

@@ -116,6 +116,7 @@ class Document(BaseModel):
     lines: list[DocLine]
     page_count: int
     warnings: list[str] = Field(default_factory=list)
+    running: list[str] = Field(default_factory=list)  # page 1's running header/footer lines, left out of `text`
 
     def page_at(self, offset: int) -> int:
         """Page number holding character `offset` (1 for an empty document)."""
@@ -151,7 +152,9 @@ class AgendaItem(BaseModel):
 
 
 class Meeting(BaseModel):
-    municipality: str | None = None
+    municipality: str | None = None  # canonical (`Norddjurs`), else the name as printed when not on the list
+    municipality_code: int | None = None  # official kommunekode (707) or regionskode (1082)
+    municipality_printed: str | None = None  # what the document printed (`Norrdjurs Kommune`)
     body: str | None = None
     date: str | None = None
     time: str | None = None

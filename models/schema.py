@@ -53,6 +53,8 @@ class MeetingRow(Base):
     municipality: Mapped[str | None] = mapped_column(Bounded(128))
     body: Mapped[str | None] = mapped_column(Bounded(256))
     date: Mapped[str | None] = mapped_column(Bounded(10), index=True)
+    municipality_code: Mapped[int | None] = mapped_column(Integer)
+    municipality_printed: Mapped[str | None] = mapped_column(Bounded(128))
     time: Mapped[str | None] = mapped_column(Bounded(5))
     place: Mapped[str | None] = mapped_column(Bounded(256))
     participants: Mapped[list] = mapped_column(CleanJSON, default=list)

@@ -87,7 +87,8 @@ def store_parsed(session: Session, parsed: ParsedDocument, sha256: str, size: in
     attach_path(session, row, path, name)
     m = parsed.meeting
     session.add(MeetingRow(document_id=row.id, municipality=m.municipality, body=m.body, date=m.date, time=m.time,
-                           place=m.place, participants=m.participants, absentees=m.absentees))
+                           place=m.place, participants=m.participants, absentees=m.absentees,
+                           municipality_code=m.municipality_code, municipality_printed=m.municipality_printed))
     # rows of one kind are flushed together (one batched INSERT each), not one round trip per row
     item_rows = [AgendaItemRow(
         document_id=row.id, seq=seq, number=item.number, title=item.title, case_number=item.case_number,

@@ -2,28 +2,62 @@
 
 Read from the lines before the first agenda item (the whole text when there are none),
 with the decision lines ("Beslutning i <udvalg> den 29-08-2024") as a second source for the
-body and date, because some systems print no header at all.
+body and date, because some systems print no header at all. The body is the committee's name
+alone: portal titles around it (`- Dagsordener og referater`, `Referat. fra …`, `- Byrådssalen`)
+are chrome. The municipality is canonicalised against the official list (`parsers/municipality.py`).
+Vocabularies: `parsers/patterns/meeting.yaml`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from models.records import AgendaItem, Document, Meeting
+from parsers.municipality import detect, printed_in_text
 
-_MONTHS = {
-    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
-    "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
-}
-_NUM_DATE = re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b")
-_WORD_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.I)
-_TIME = re.compile(r"\bkl\.?\s*(\d{1,2})[:.](\d{2})\b|\b(\d{1,2}):(\d{2})(?::\d{2})?\b")
-_BODY_WORDS = r"(?:udvalg(?:et)?|råd(?:et)?|byråd|kommunalbestyrelse(?:n)?|bestyrelse(?:n)?|nævn(?:et)?|forum|" \
-              r"borgerrepræsentation(?:en)?|magistrat(?:en)?|udvalget)"
+
+@dataclass(frozen=True)
+class _Vocab:
+    months: dict[str, int]
+    dates: tuple[re.Pattern[str], ...]
+    weekday: str
+    body_word: re.Pattern[str]
+    prefix: re.Pattern[str]
+    suffix: re.Pattern[str]
+    place_suffix: re.Pattern[str]
+    council_suffix: re.Pattern[str]
+    date_suffix: re.Pattern[str]
+
+
+@cache
+def _vocab() -> _Vocab:
+    data = yaml.safe_load((Path(__file__).parent / "patterns" / "meeting.yaml").read_text(encoding="utf-8"))
+    months = {w: int(n) for n, words in data["months"].items() for w in words}
+    alt = "|".join(sorted(months, key=len, reverse=True))
+    dates = (
+        re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
+        re.compile(r"\b(?P<d>\d{1,2})\.?[ \t-]*(?P<mon>" + alt + r")(?![a-zæøå])\.?,?[ \t-]*(?P<y>\d{4})\b", re.I),
+        re.compile(r"\b(?P<d>\d{1,2})[-./](?P<m>\d{1,2})[-./](?P<y>\d{4})\b"),
+        re.compile(r"\b(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[ ,]+(?P<y>\d{4})\b"),
+    )
+    body_words = data["body_words"]
+    return _Vocab(months, dates, "|".join(data["weekdays"]),
+                  re.compile(r"\b(?!områd)\w*" + body_words + r"\b", re.I),
+                  re.compile(data["body_prefix"], re.I), re.compile(data["body_suffix"], re.I),
+                  re.compile(data["body_place_suffix"], re.I), re.compile(data["body_council_suffix"]),
+                  re.compile(data["body_date_suffix"], re.I))
+
+
+_TIME = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[:.](\d{2}))?\b|\b(\d{1,2}):(\d{2})(?::\d{2})?\b", re.I)
 _BODY_DATED = re.compile(
     r"^(?:REFERAT|DAGSORDEN)\s*[-–:]?\s*(?P<body>[A-ZÆØÅ].{2,80}?)\s+(?:d\.|den)\s+\d{1,2}[-./]", re.I)
-_BODY_WORD = re.compile(r"\b\w*" + _BODY_WORDS + r"\b", re.I)
 _DECISION_BODY = re.compile(
     r"Beslutning(?:er)?\s+(?:i|på)\s+(?P<body>.+?)\s+(?:den|d\.)\s+\d{1,2}[-./]\d{1,2}[-./]\d{2,4}", re.I)
 _OWN_DECISION = re.compile(r"^(?P<body>.{3,80}?)s\s+beslutning\s+den\s+\d", re.I)
@@ -31,19 +65,96 @@ _MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå
 _LABEL = re.compile(r"^\s*(?:\*\*)?(?P<label>Mødedato|Dato|Mødested|Sted|Starttidspunkt|Mødedeltagere|Deltagere|"
                     r"Tilstede|Til stede|Fraværende|Afbud(?:/Fraværende)?|Fravær|Medlemmer|Udvalg|STED|"
                     r"STARTTIDSPUNKT|UDVALG)(?![a-zæøåA-ZÆØÅ])(?:\*\*)?\s*:?\s*(?P<value>.*)$", re.I)
-_CITY_BODY = re.compile(r"^([A-ZÆØÅ][a-zæøå]+)\s+(?:Byråd|Kommunalbestyrelse)", re.I)
+_TITLE = re.compile(r"(?i)(?:dagsorden|referat|mødesager?|beslutningsprotokol)\b")
+# A committee named in running text, for documents with no header (an annex, a working paper).
+_PROSE_BODY = re.compile(r"\bUdvalget for (?:[A-ZÆØÅ][\w-]*(?:, | og ))*[A-ZÆØÅ][\w-]*"
+                         r"|\b(?:[A-ZÆØÅ][\w]*-(?:,? [A-ZÆØÅ]?[\w]*-)* og )?[A-ZÆØÅ]\w*udvalget\b")
+
+
+def find_date(text: str) -> tuple[str, int, int] | None:
+    """The first real date in `text` as ISO, with its span.
+
+    `28. februar, 2025`, `8. oktober 2025`, `15-maj-2002`, `11.05.2023`, `d. 3/12 2024`, `2024-12-03`.
+    """
+    best: tuple[str, int, int] | None = None
+    v = _vocab()
+    for rx in v.dates:
+        for m in rx.finditer(text):
+            if best and m.start() >= best[1]:
+                break
+            g = m.groupdict()
+            month = v.months[g["mon"].lower()] if g.get("mon") else int(g["m"])
+            try:
+                day = dt.date(int(g["y"]), month, int(g["d"]))
+            except ValueError:
+                continue
+            if 1900 <= day.year <= 2100:
+                best = (day.isoformat(), m.start(), m.end())
+                break
+    return best
 
 
 def _iso(text: str) -> str | None:
-    m = _NUM_DATE.search(text)
-    if m:
-        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if 1 <= d <= 31 and 1 <= mo <= 12:
-            return f"{y:04d}-{mo:02d}-{d:02d}"
-    m = _WORD_DATE.search(text)
-    if m:
-        return f"{int(m.group(3)):04d}-{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
-    return None
+    found = find_date(text)
+    return found[0] if found else None
+
+
+def find_time(text: str) -> str | None:
+    """`kl. 16.00`, `kl. 9`, `09:00:00` → `HH:MM`."""
+    t = _TIME.search(text)
+    if not t:
+        return None
+    hour, minute = int(t.group(1) or t.group(3)), int(t.group(2) or t.group(4) or 0)
+    return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
+
+
+def clean_body(value: str, place: str | None = None) -> str | None:
+    """The committee's name alone, without the portal's or the page's words around it."""
+    v = _vocab()
+    text = " ".join(value.replace("**", "").split()).strip(" -–|:,.·•")
+    for _ in range(3):
+        before = text
+        text = v.prefix.sub("", text).strip(" -–|:,.·•")
+        text = v.suffix.sub("", text).strip(" -–|:,·•")
+        if place:
+            text = re.sub(r"\s*[-–|,·•]\s*" + re.escape(place) + r"\s*$", "", text, flags=re.I)
+        text = v.place_suffix.sub("", text).strip(" -–|:,·•")
+        text = v.council_suffix.sub("", text).strip(" -–|:,·•")
+        text = v.date_suffix.sub("", text).strip(" -–|:,·•")
+        if text == before:
+            break
+    return text[:1].upper() + text[1:] if len(text) >= 3 else None
+
+
+def _dated_title(text: str) -> tuple[str | None, str | None]:
+    """The body and date of a header line that dates the meeting: `Norddjurs Beskæftigelsesråd
+    29-08-2024 — …`, `Referat Økonomiudvalget d. 11.05.2023, kl. 18:30`, `Dagsorden 8. oktober 2025
+    kl. 16.00`, `Onsdag den 15-maj-2002`. A date inside a sentence (`Pr. 1. januar 2022 var der …`)
+    does not date the meeting."""
+    found = find_date(text)
+    if not found or found[1] > 120:
+        return None, None
+    head, tail = text[:found[1]], text[found[2]:].strip(" ,.-–")
+    named = bool(_vocab().body_word.search(head)) or bool(_TITLE.match(head.strip(" #*")))
+    dated = re.search(rf"(?i)\b(?:{_vocab().weekday}|den|d\.|dato|mødedato)(?:\s|:|$)", head)
+    short = len(head.split()) <= 4 and (dated or len(tail) <= 30
+                                        or re.match(r"(?i)(?:fra\s+)?kl\.?\s*\d|klokken", tail))
+    if not (named or short):
+        return None, None
+    body = clean_body(head) if _vocab().body_word.search(head) else None
+    return (body if body and _name_like(body) else None), found[0]
+
+
+def _name_like(body: str) -> bool:
+    """`Udvalget for klima og miljø`, `Børne- og ungeudvalget`, `Norddjurs Beskæftigelsesråd` are names;
+    `Kommunalbestyrelsen vedtog` is the start of a sentence."""
+    for word in body.split():
+        if word.lower() in ("for", "om", "vedrørende"):
+            return True  # the committee's field follows, in any case
+        if not (word[:1].isupper() or word.endswith("-") or word in ("og", "i", "&", ",")
+                or _vocab().body_word.search(word)):
+            return False
+    return True
 
 
 def _names(value: str) -> list[str]:
@@ -55,9 +166,21 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
     header_end = items[0].start if items else min(len(doc.text), 3000)
     header_lines = [ln for ln in doc.lines if ln.end <= header_end and ln.text.strip()][:60]
     meeting = Meeting(profile=profile)
+    bodies: list[tuple[int, str]] = []  # (rank, name): a labelled `Udvalg:` beats a guessed line
     label: str | None = None
-    for ln in header_lines:
-        text = ln.text.strip().replace("**", "")
+    v = _vocab()
+    # page 1's running header first: in many PDFs it is the only place the committee and date stand
+    for raw_text in [*doc.running, *(ln.text for ln in header_lines)]:
+        text = raw_text.strip().replace("**", "")
+        if "\t" in text and _LABEL.match(text.split("\t", 1)[0]):  # `Udvalg:\tAarhus Byråd`, an HTML label row
+            text = " ".join(text.split("\t"))
+        if _TITLE.match(text) and len(text) < 120 and "\t" not in text:
+            body, date = _dated_title(text)
+            if body:
+                bodies.append((1, body))
+            if date and not meeting.date:
+                meeting.date = date
+                meeting.time = meeting.time or find_time(text)
         if not text or text.startswith("#") or "\t" in text or re.search(r"\.{3,}", text) \
                 or re.match(r"(?i)(sekretær|indholdsfortegnelse|punkter|dagsorden|åbent|lukket)", text):
             label = None
@@ -75,9 +198,7 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
             label = None
         if label in ("mødedato", "dato", "starttidspunkt") and value:
             meeting.date = meeting.date or _iso(value)
-            t = _TIME.search(value)
-            if t and not meeting.time:
-                meeting.time = f"{int(t.group(1) or t.group(3)):02d}:{t.group(2) or t.group(4)}"
+            meeting.time = meeting.time or find_time(value)
         elif label in ("mødested", "sted") and value and not meeting.place:
             meeting.place = value
         elif label in ("mødedeltagere", "deltagere", "tilstede", "til stede", "medlemmer") and value:
@@ -85,37 +206,52 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
                 meeting.participants += _names(value) if "," in value else ([value] if len(value.split()) >= 2 else [])
         elif label and label.startswith(("fraværende", "afbud", "fravær")) and value:
             meeting.absentees += _names(value) if "," in value else ([value] if len(value.split()) >= 2 else [])
-        elif label == "udvalg" and value and not meeting.body:
-            meeting.body = value
+        elif label == "udvalg" and value:
+            body = clean_body(value)
+            if body:
+                bodies.append((0, body))
         if not m:
-            if not meeting.body:
-                b = _BODY_DATED.match(text.lstrip("# "))
-                if b:
-                    meeting.body = " ".join(b.group("body").split())
-                elif (len(text) < 70 and text[:1].isupper() and not re.search(r"\d|[.:]$", text)
-                      and _BODY_WORD.search(text)):
-                    meeting.body = text
-            if not meeting.date and (re.search(r"\bd\.\s*\d|\bden\s+\d|^Dato", text) or len(text) < 60):
-                meeting.date = _iso(text)
-            if not meeting.time:
-                t = _TIME.search(text)
-                if t and "kl" in text.lower():
-                    meeting.time = f"{int(t.group(1) or t.group(3)):02d}:{t.group(2) or t.group(4)}"
+            b = _BODY_DATED.match(text.lstrip("# "))
+            body, date = _dated_title(text) if len(text) < 160 else (None, None)
+            if b:
+                bodies.append((1, " ".join(b.group("body").split())))
+            elif body:
+                bodies.append((1, body))
+            elif (len(text) < 70 and text[:1].isupper() and not re.search(r"\d|[.:]$", text)
+                  and v.body_word.search(text)):
+                bodies.append((2, text))
+            meeting.date = meeting.date or date
+            if not meeting.time and "kl" in text.lower():
+                meeting.time = find_time(text)
     for ln in doc.lines:
         m = _DECISION_BODY.search(ln.text) or _OWN_DECISION.search(ln.text)
         if m:
-            meeting.body = meeting.body or " ".join(m.group("body").split())
+            bodies.append((3, " ".join(m.group("body").split())))
             meeting.date = meeting.date or _iso(ln.text)
             break
-    counts = Counter(m.group(1) for m in _MUNICIPALITY.finditer(doc.text))
-    if counts:
-        name = counts.most_common(1)[0][0]
-        if name.endswith("s") and re.search(rf"\b{re.escape(name[:-1])}\b", doc.text):
-            name = name[:-1]  # "Københavns Kommune" is København's
-        meeting.municipality = name
-    if meeting.municipality is None and meeting.body:
-        c = _CITY_BODY.match(meeting.body)
-        meeting.municipality = c.group(1) if c else None
+    if not bodies:
+        mentions = Counter(" ".join(x.group(0).split()) for x in _PROSE_BODY.finditer(doc.text))
+        if mentions:
+            bodies.append((4, mentions.most_common(1)[0][0]))
+    for rank, name in sorted(bodies, key=lambda b: b[0]):
+        body = clean_body(name, meeting.place)
+        if body and (rank == 0 or _name_like(body)):
+            meeting.body = body
+            break
+    full = "\n".join([*doc.running, doc.text])
+    found = detect(full, doc.path, extra=[meeting.body] if meeting.body else None)
+    if found:
+        meeting.municipality = found.place.name
+        meeting.municipality_code = found.place.code
+        meeting.municipality_printed = printed_in_text(found, full + "\n" + (meeting.body or ""))
+    else:  # a name not on the official list (the demo's Eksempel Kommune) is kept as printed
+        counts = Counter(m.group(1) for m in _MUNICIPALITY.finditer(full))
+        if counts:
+            name = counts.most_common(1)[0][0]
+            if name.endswith("s") and re.search(rf"\b{re.escape(name[:-1])}\b", full):
+                name = name[:-1]
+            meeting.municipality = name
+            meeting.municipality_printed = name
     meeting.participants = list(dict.fromkeys(meeting.participants))
     meeting.absentees = list(dict.fromkeys(meeting.absentees))
     return meeting
