@@ -173,6 +173,17 @@ class Goal(BaseModel):
     verdict_text: str | None = None
     expectation: Verdict | None = None
     figures: list[Figure] = Field(default_factory=list)
+    # the headline measure (parsers/extract/headline.py): one target level or direction, the latest
+    # observed value and its period, the baseline; the full figure list stays in `figures`
+    target_value: float | None = None
+    target_unit: str | None = None
+    target_comparison: str | None = None  # at_least, at_most, equal
+    target_direction: str | None = None  # increase, decrease, hold: a goal without a level
+    observed_value: float | None = None
+    observed_unit: str | None = None
+    observed_period: str | None = None
+    baseline_value: float | None = None
+    baseline_period: str | None = None
     confidence: float = 1.0
     confidence_reasons: list[str] = Field(default_factory=list)
     layout: str = "table"
