@@ -160,6 +160,12 @@ class Figure(BaseModel):
     end: int | None = None
 
 
+# The headline measure of a goal: what parsers/extract/headline.py chooses, the store keeps in `goals`
+# and reviewers may correct, field by field.
+HEADLINE_FIELDS = ("target_value", "target_unit", "target_comparison", "target_direction", "observed_value",
+                   "observed_unit", "observed_period", "baseline_value", "baseline_period")
+
+
 class Goal(BaseModel):
     plan: str | None = None
     plan_year: int | None = None

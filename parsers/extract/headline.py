@@ -28,14 +28,12 @@ from typing import Any
 
 import yaml
 
-from models.records import Figure, Goal
+from models.records import HEADLINE_FIELDS, Figure, Goal
 from parsers.extract.figures import find_figures
 
 __all__ = ["Headline", "choose_headline", "with_headline", "period_key"]
 
 PATTERNS_FILE = Path(__file__).resolve().parent.parent / "patterns" / "headline.yaml"
-HEADLINE_FIELDS = ("target_value", "target_unit", "target_comparison", "target_direction", "observed_value",
-                   "observed_unit", "observed_period", "baseline_value", "baseline_period")
 
 
 @dataclass(frozen=True)
