@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from ingest import headline, history
+from ingest import history
+from models import headline
 
 VERDICT_COLOURS = {"met": "#2e7d32", "expected_met": "#81c784", "partly_met": "#fbc02d", "not_met": "#c62828",
                    "expected_not_met": "#ef9a9a", "too_early": "#90a4ae", "not_measurable": "#b0bec5",

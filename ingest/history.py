@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from ingest import headline
+from models import headline
 from models.links import municipality_key
 
 LINK_FIELDS = ["municipality", "series", "from_document", "from_plan_year", "from_goal_id", "from_follow_up_date",
@@ -23,7 +23,7 @@ HISTORY_FIELDS = ["municipality", "body", "series", "plan", "plan_year", "follow
                   "statement", "verdict", "expectation", "target_value", "target_unit", "target_period",
                   "target_raw", "observed_value", "observed_unit", "observed_period", "observed_raw", "document",
                   "page", "agenda_item", "anchor"]
-# the headline measure (ingest/headline.py) replaces the view's first target/observed figure
+# the headline measure (models/headline.py) replaces the view's first target/observed figure
 HEADLINE_EXTRA = ["target_comparison", "target_direction", "baseline_value", "baseline_period"]
 VIEW_FIELDS = list(HISTORY_FIELDS)
 HISTORY_FIELDS = HISTORY_FIELDS + HEADLINE_EXTRA

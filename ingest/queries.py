@@ -10,7 +10,7 @@ from typing import IO, Any
 from sqlalchemy import Engine, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
-from ingest import headline
+from models import headline
 from models.records import HEADLINE_FIELDS
 from models.schema import (
     AgendaItemRow,

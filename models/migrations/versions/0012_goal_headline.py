@@ -3,7 +3,7 @@
 An analyst charts one target (or a direction for an øges/reduceres/fastholdes goal), the latest
 observed value with its period, and the baseline the status states; these columns hold what
 parsers/extract/headline.py chose. Reviewers' corrections of them live in `corrections` (fields
-`target_value`, …) and are applied on read (ingest/headline.py), so no view changes here.
+`target_value`, …) and are applied on read (models/headline.py), so no view changes here.
 
 Revision ID: 0012
 Revises: 0006

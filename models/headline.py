@@ -63,7 +63,7 @@ def effective(session: Session) -> dict[int, dict[str, Any]]:
 def number_text(value: float | None, unit: str | None) -> str:
     if value is None:
         return ""
-    shown = f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+    shown = f"{value:,.3f}".rstrip("0").rstrip(".").replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
     suffix = {"percent": " %", "percentage_points": " %-point", "dkk": " kr.", "count": ""}.get(unit or "",
                                                                                             f" {unit}" if unit else "")
     return shown + suffix
