@@ -58,7 +58,7 @@ def _use_headline(row: dict[str, Any], h: dict[str, Any]) -> None:
     if row["target_value"] != h["target_value"] or row["target_unit"] != h["target_unit"]:
         row["target_period"] = None  # the view's period belongs to another figure
     row["target_raw"] = headline.target_text(h) or None
-    row["observed_raw"] = headline.number_text(h["observed_value"], h["observed_unit"]) or None
+    row["observed_raw"] = headline.observed_text(h) or None
     row.update(h)
 
 
@@ -105,5 +105,5 @@ def link_rows(engine: Engine) -> Iterator[dict[str, Any]]:
 
 def figure_text(value: float | None, unit: str | None, raw: str | None) -> str:
     if value is None:
-        return ""
+        return raw or ""  # a direction ("↑ øges") where the goal names no level
     return raw or f"{value:g}{' ' + unit if unit else ''}"

@@ -64,6 +64,11 @@ class _Vocab:
     benchmark: re.Pattern[str]
     directions: list[tuple[str, re.Pattern[str]]]
     change_prepositions: frozenset[str]
+    means: re.Pattern[str]
+    aim: re.Pattern[str]
+    measure: re.Pattern[str]
+    quantity: re.Pattern[str]
+    restatement: re.Pattern[str]
     comparison_map: dict[str, str]
     national: re.Pattern[str]
     local: re.Pattern[str]
@@ -104,6 +109,12 @@ def _vocab() -> _Vocab:
         benchmark=_words(data["benchmark_cues"]),
         directions=directions,
         change_prepositions=frozenset(data["change_prepositions"]),
+        means=_any(data["means_cues"]),
+        aim=re.compile(r"(?<!\w)at\s+(?:" + "|".join(re.escape(w) for w in data["aim_verbs"]) + r")(?!\w)",
+                       re.IGNORECASE),
+        measure=_words(data["measure_nouns"]),
+        quantity=re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in data["quantity_words"]), re.IGNORECASE),
+        restatement=_any(data["restatement_cues"]),
         comparison_map=dict(data["comparison_map"]),
         national=_any(data["national_markers"]),
         local=_any(data["local_markers"]),
@@ -218,8 +229,11 @@ def _found(text: str, role: str) -> list[_Found]:
 
 
 def _direction(text: str) -> str | None:
-    """The first direction word of the statement, unless it compares with a benchmark ("færre … end")."""
+    """The first direction word of the statement, unless it compares with a benchmark ("færre … end") or
+    is the means ("ved at reducere"); none for a qualitative aim ("at styrke kommunens image")."""
     v = _vocab()
+    if v.aim.search(text) and not v.measure.search(text) and not v.quantity.search(text):
+        return None
     hits: list[tuple[int, str]] = []
     for name, pattern in v.directions:
         for m in pattern.finditer(text):
@@ -227,8 +241,16 @@ def _direction(text: str) -> str | None:
             rest = text[m.end(): clause.start() if clause else len(text)]
             if re.search(r"(?<!\w)end(?!\w)", rest.split(".")[0]):
                 continue
+            if v.means.search(text[max(0, m.start() - 20): m.start()]):
+                continue
             hits.append((m.start(), name))
     return min(hits)[1] if hits else None
+
+
+def _is_change(text: str, start: int) -> bool:
+    """"øges med 2 timer", "reduceres med 3,978 mio. kr.": the figure is an amount of change."""
+    before = text[max(0, start - 20): start].split()
+    return bool(before) and before[-1].lower() in _vocab().change_prepositions
 
 
 def _duration_goal(text: str) -> bool:
@@ -241,12 +263,13 @@ def _target(text: str) -> tuple[_Found | None, str | None, str | None]:
     v = _vocab()
     spans = _sentences(text)
     durations = _duration_goal(text)
-    candidates: list[tuple[tuple[int, int, int, int], _Found]] = []
+    candidates: list[tuple[tuple[int, int, int, int, int], _Found]] = []
     for f in _found(text, "target"):
         unit = f.figure.unit
         if unit is None and f.figure.scale is None:
             continue
-        if unit in v.time_units and not durations:
+        change = _is_change(text, f.start)
+        if unit in v.time_units and not (durations or change):
             continue
         if v.condition.search(text[max(0, f.start - 40): f.start]):
             continue
@@ -256,7 +279,7 @@ def _target(text: str) -> tuple[_Found | None, str | None, str | None]:
             sentence)
         tier = 0 if v.family_of.get(unit or "", "other") not in ("count", "time") else (1 if unit == "count" else 2)
         has_cmp = f.figure.comparison in v.comparison_map
-        candidates.append(((int(descriptive), tier, int(not has_cmp), f.start), f))
+        candidates.append(((int(descriptive), int(change), tier, int(not has_cmp), f.start), f))
     direction = _direction(text)
     if spans:
         a, b = spans[0]
@@ -268,8 +291,7 @@ def _target(text: str) -> tuple[_Found | None, str | None, str | None]:
     best = min(candidates, key=lambda c: c[0])[1]
     comparison = v.comparison_map.get(best.figure.comparison or "")
     if comparison is None:
-        before = text[max(0, best.start - 20): best.start].split()
-        change = bool(before) and before[-1].lower() in v.change_prepositions
+        change = _is_change(text, best.start)
         comparison = "at_most" if direction == "decrease" and not change else "at_least"
     return best, comparison, None
 
@@ -350,6 +372,8 @@ def _observed(status: str, goal_text: str, target: _Found | None, target_is_chan
             continue  # a zero without a period says nothing measurable
         if _scope(text, spans, found, i) == "national":
             continue
+        if v.restatement.search(text[_sentence_of(spans, f.start)[0]: f.start]):
+            continue  # "Nu opfyldes målsætningen om, at 80 % …": the target again
         change = bool(v.change.search(text[max(0, f.start - 30): f.start]))
         local.append((f, change))
     pool = [f for f, change in local if change == target_is_change] or (
@@ -390,10 +414,7 @@ def _observed(status: str, goal_text: str, target: _Found | None, target_is_chan
 def choose_headline(text: str, status_text: str | None) -> Headline:
     """The headline measure of one goal from its statement and its status text."""
     target, comparison, direction = _target(text or "")
-    target_is_change = False
-    if target is not None:
-        before = (text or "")[max(0, target.start - 20): target.start].split()
-        target_is_change = bool(before) and before[-1].lower() in _vocab().change_prepositions
+    target_is_change = target is not None and _is_change(text or "", target.start)
     observed = baseline = None
     period = None
     if status_text:
