@@ -261,3 +261,23 @@ def test_a_status_restating_the_goal_observes_nothing() -> None:
     h = choose_headline("80 % af sagerne løses inden for 4 uger",
                         "Nu opfyldes målsætningen om, at 80 % af sagerne er afsluttet inden for 4 uger.")
     assert (h.target_value, h.observed_value) == (80, None)
+
+
+def test_any_text_gives_a_headline_or_none_never_an_exception() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from([
+        "I april 2024", " var ", "17,1 %", ". ", "mindst", " 4 samtaler", " øges", " på landsplan", ", mens",
+        " ingen sager", "1. halvår 2025", "-", "3,978 mio. kr.", " med ", "1,1 %-point", "\t", "\n", "Pr.", " 2. ",
+        "samme periode", "ved at reducere", " til ", "(", "ud af 38"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=20).map("".join), st.lists(pieces, max_size=20).map("".join) | st.text())
+    def check(text: str, status: str) -> None:
+        h = choose_headline(text, status)
+        assert h.target_direction in (None, "increase", "decrease", "hold")
+        assert h.target_comparison in (None, "at_least", "at_most", "equal")
+        assert (h.baseline_value is None) or h.observed_value is not None
+
+    check()

@@ -436,6 +436,6 @@ def with_headline(goal: Goal) -> Goal:
     """The goal with its headline fields set; a failure here leaves the goal as extracted."""
     try:
         headline = choose_headline(goal.text, goal.status_text)
-    except (ValueError, IndexError, re.error):
+    except Exception:  # an odd statement costs its headline, never the goal or the document
         return goal
     return goal.model_copy(update=headline.as_dict())
