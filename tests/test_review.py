@@ -358,4 +358,10 @@ def test_review_headline_fields_shown_corrected_and_charted(db: str) -> None:
     assert mine["review_state"] == "corrected" and any(f["value"] == 12.7 for f in mine["figures"])
     rows = [r for r in history.history_rows(engine, "delvist raskmeldte") if r["anchor"] == g.anchor]
     assert [(r["target_value"], r["observed_value"], r["baseline_value"]) for r in rows] == [(15.0, 13.1, 11.0)]
+    from review import gold
+
+    exported_gold, _ = gold.export_gold(engine, f"{DOC}.pdf")
+    mine = next(e for e in exported_gold["goals"] if e["goal_id"] == "6.9" and e["plan_year"] == 2024)
+    assert (mine["headline"]["observed_value"], mine["headline"]["target_direction"]) == (13.1, None)
+    assert [d["field"] for d in gold.diff(engine) if d["anchor"] == g.anchor] == ["headline"]
     engine.dispose()
