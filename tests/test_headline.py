@@ -281,3 +281,21 @@ def test_any_text_gives_a_headline_or_none_never_an_exception() -> None:
         assert (h.baseline_value is None) or h.observed_value is not None
 
     check()
+
+
+def test_where_a_goal_starts_is_not_its_level_and_svare_til_is_equal() -> None:
+    h = choose_headline("Andelen skal øges fra 17,1 % i 2024 til 20 % i 2026.", None)
+    assert (h.target_value, h.target_comparison) == (20, "at_least")
+    h = choose_headline("Andelen skal svare til 50 % af landsgennemsnittet.", None)
+    assert (h.target_value, h.target_comparison) == (50, "equal")
+
+
+def test_a_forecast_or_the_goal_restated_is_not_observed() -> None:
+    h = choose_headline("Mindst 20 % skal være i job.", "I april 2024 var 18,2 % i job. Det forventes, at andelen "
+                                                        "i 2025 bliver 20 %.")
+    assert (h.observed_value, h.observed_period) == (18.2, "april 2024")
+    h = choose_headline("Mindst 20 % skal være i job.", "Målet var 20 %, men andelen var 18,2 % i april 2025.")
+    assert (h.observed_value, h.observed_period) == (18.2, "april 2025")
+    h = choose_headline("Mindst 20 % skal være i job.", "Vi forventer, at målet nås, da andelen i april 2025 var "
+                                                        "18,2 %.")
+    assert (h.observed_value, h.observed_period) == (18.2, "april 2025")

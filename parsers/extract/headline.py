@@ -69,6 +69,10 @@ class _Vocab:
     measure: re.Pattern[str]
     quantity: re.Pattern[str]
     restatement: re.Pattern[str]
+    forecast: re.Pattern[str]
+    past: re.Pattern[str]
+    start_words: frozenset[str]
+    equal: re.Pattern[str]
     comparison_map: dict[str, str]
     national: re.Pattern[str]
     local: re.Pattern[str]
@@ -115,6 +119,10 @@ def _vocab() -> _Vocab:
         measure=_words(data["measure_nouns"]),
         quantity=re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in data["quantity_words"]), re.IGNORECASE),
         restatement=_any(data["restatement_cues"]),
+        forecast=_any(data["forecast_cues"]),
+        past=_any(data["observation_cues"]),
+        start_words=frozenset(data["start_point_words"]),
+        equal=_any(data["equal_cues"]),
         comparison_map=dict(data["comparison_map"]),
         national=_any(data["national_markers"]),
         local=_any(data["local_markers"]),
@@ -279,7 +287,9 @@ def _target(text: str) -> tuple[_Found | None, str | None, str | None]:
             sentence)
         tier = 0 if v.family_of.get(unit or "", "other") not in ("count", "time") else (1 if unit == "count" else 2)
         has_cmp = f.figure.comparison in v.comparison_map
-        candidates.append(((int(descriptive), int(change), tier, int(not has_cmp), f.start), f))
+        before = text[max(0, f.start - 20): f.start].split()
+        start_point = bool(before) and before[-1].lower() in v.start_words
+        candidates.append(((int(descriptive), int(change or start_point), tier, int(not has_cmp), f.start), f))
     direction = _direction(text)
     if spans:
         a, b = spans[0]
@@ -290,6 +300,8 @@ def _target(text: str) -> tuple[_Found | None, str | None, str | None]:
         return None, None, direction
     best = min(candidates, key=lambda c: c[0])[1]
     comparison = v.comparison_map.get(best.figure.comparison or "")
+    if comparison is None and v.equal.search(text[max(0, best.start - 30): best.start]):
+        comparison = "equal"
     if comparison is None:
         change = _is_change(text, best.start)
         comparison = "at_most" if direction == "decrease" and not change else "at_least"
@@ -372,8 +384,13 @@ def _observed(status: str, goal_text: str, target: _Found | None, target_is_chan
             continue  # a zero without a period says nothing measurable
         if _scope(text, spans, found, i) == "national":
             continue
-        if v.restatement.search(text[_sentence_of(spans, f.start)[0]: f.start]):
-            continue  # "Nu opfyldes målsætningen om, at 80 % …": the target again
+        sentence_start = _sentence_of(spans, f.start)[0]
+        restated = list(v.restatement.finditer(text, sentence_start, f.start))
+        if restated and not any(restated[-1].end() <= g.start < f.start for g in found):
+            continue  # "Nu opfyldes målsætningen om, at 80 % …": the target again (the first figure after it)
+        forecast = v.forecast.search(text, sentence_start, f.start)
+        if forecast and not v.past.search(text, forecast.end(), f.start):
+            continue  # "Det forventes, at andelen i 2025 bliver 20 %": a forecast, not an observation
         change = bool(v.change.search(text[max(0, f.start - 30): f.start]))
         local.append((f, change))
     pool = [f for f, change in local if change == target_is_change] or (
