@@ -299,3 +299,9 @@ def test_a_forecast_or_the_goal_restated_is_not_observed() -> None:
     h = choose_headline("Mindst 20 % skal være i job.", "Vi forventer, at målet nås, da andelen i april 2025 var "
                                                         "18,2 %.")
     assert (h.observed_value, h.observed_period) == (18.2, "april 2025")
+
+
+def test_now_is_later_than_any_dated_figure() -> None:
+    h = choose_headline("Andelen skal øges.", "I april 2024 var andelen 17,1 %. Nu er andelen 18,2 %.")
+    assert (h.observed_value, h.observed_period, h.baseline_value, h.baseline_period) == (18.2, None, 17.1,
+                                                                                         "april 2024")

@@ -70,6 +70,7 @@ class _Vocab:
     quantity: re.Pattern[str]
     restatement: re.Pattern[str]
     forecast: re.Pattern[str]
+    current: re.Pattern[str]
     past: re.Pattern[str]
     start_words: frozenset[str]
     equal: re.Pattern[str]
@@ -120,6 +121,7 @@ def _vocab() -> _Vocab:
         quantity=re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in data["quantity_words"]), re.IGNORECASE),
         restatement=_any(data["restatement_cues"]),
         forecast=_any(data["forecast_cues"]),
+        current=_any(data["current_cues"]),
         past=_any(data["observation_cues"]),
         start_words=frozenset(data["start_point_words"]),
         equal=_any(data["equal_cues"]),
@@ -401,8 +403,12 @@ def _observed(status: str, goal_text: str, target: _Found | None, target_is_chan
             pool = same
     if not pool:
         return None, None, None
+    spans_of = {f.start: _sentence_of(spans, f.start) for f in pool}
+    current = [f for f in pool if not f.figure.period and v.current.search(text, *spans_of[f.start])]
     dated = [f for f in pool if period_key(f.figure.period)]
-    if dated:
+    if current:
+        tied = current  # "Nu er andelen 18,2 %": now is later than any dated figure
+    elif dated:
         latest = max(period_key(f.figure.period) or (0, 0) for f in dated)
         tied = [f for f in dated if period_key(f.figure.period) == latest]
     else:
@@ -416,7 +422,7 @@ def _observed(status: str, goal_text: str, target: _Found | None, target_is_chan
         keyed = [(period_key(f.figure.period), f.figure.period) for f in found if period_key(f.figure.period)]
         period = max(keyed)[1] if keyed else None
     baseline = None
-    key = period_key(observed.figure.period)
+    key = period_key(observed.figure.period) or ((10**9, 10**9) if observed in current else None)
     if key is not None:
         earlier = [f for f in pool if f is not observed and f.figure.unit == observed.figure.unit
                    and (period_key(f.figure.period) or key)[0] < key[0]]
