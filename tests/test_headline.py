@@ -305,3 +305,17 @@ def test_now_is_later_than_any_dated_figure() -> None:
     h = choose_headline("Andelen skal øges.", "I april 2024 var andelen 17,1 %. Nu er andelen 18,2 %.")
     assert (h.observed_value, h.observed_period, h.baseline_value, h.baseline_period) == (18.2, None, 17.1,
                                                                                          "april 2024")
+
+
+def test_chart_draws_the_baseline_and_the_direction_of_a_goal_without_a_level() -> None:
+    from ingest import charts
+
+    point = {"plan_year": 2024, "follow_up_date": "2024-08-29", "goal_id": "6.9", "verdict": "met",
+             "municipality": "Norddjurs", "title": "Sygemeldtes tilbagevenden", "statement": "Andelen øges",
+             "target_value": None, "target_unit": None, "target_direction": "increase", "observed_value": 12.7,
+             "observed_unit": "percent", "baseline_value": 11.0}
+    fig = charts.series_figure([point])
+    ax = fig.axes[0]
+    baseline = [c for c in ax.collections if c.get_label() == "baseline"]
+    assert baseline and list(baseline[0].get_offsets()[0]) == [0, 11.0]
+    assert any("øges" in t.get_text() for t in ax.texts)
