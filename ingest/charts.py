@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from ingest import history
+from models import headline
 
 VERDICT_COLOURS = {"met": "#2e7d32", "expected_met": "#81c784", "partly_met": "#fbc02d", "not_met": "#c62828",
                    "expected_not_met": "#ef9a9a", "too_early": "#90a4ae", "not_measurable": "#b0bec5",
@@ -47,7 +48,8 @@ def pick_series(engine: Engine, search: str, municipality: str | None = None) ->
 
 
 def series_figure(points: list[dict[str, Any]]) -> Any:
-    """Observed figure against target per observation, verdict as marker, goal id as numbered then."""
+    """Headline observed value against headline target per observation (baseline as a ring, direction in the
+    label of a goal without a level), verdict as marker, goal id as numbered then."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.5))
     xs = list(range(len(points)))
@@ -57,11 +59,18 @@ def series_figure(points: list[dict[str, Any]]) -> Any:
             marker="_", markersize=18, label="target")
     ax.plot(xs, [o if o is not None else float("nan") for o in observed], color="#1565c0", label="observed",
             zorder=1)
+    baseline = [p.get("baseline_value") for p in points]
+    if any(b is not None for b in baseline):  # the earlier level the status states, beside the observed one
+        ax.scatter([x for x, b in zip(xs, baseline, strict=True) if b is not None],
+                   [b for b in baseline if b is not None], marker="o", facecolors="none", edgecolors="#1565c0",
+                   s=40, zorder=2, label="baseline")
     for x, p, o, t in zip(xs, points, observed, target, strict=True):
         y = o if o is not None else t
         style = {"s": 90, "zorder": 2, "color": VERDICT_COLOURS.get(p["verdict"], "#999999"),
                  "marker": VERDICT_MARKERS.get(p["verdict"], "o"), "label": f"_{p['verdict']}"}
         label = f"{p['goal_id'] or '–'}\n{p['verdict']}"
+        if p.get("target_value") is None and p.get("target_direction"):
+            label += f"\n{headline.DIRECTION_WORDS[p['target_direction']]}"
         if y is None:  # no figure printed: the verdict still shows, along the bottom edge
             ax.scatter([x], [0.06], transform=ax.get_xaxis_transform(), **style)
             ax.annotate(label + "\n(no figure)", (x, 0.06), xycoords=ax.get_xaxis_transform(),

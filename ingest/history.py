@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
+from models import headline
 from models.links import municipality_key
 
 LINK_FIELDS = ["municipality", "series", "from_document", "from_plan_year", "from_goal_id", "from_follow_up_date",
@@ -21,6 +23,10 @@ HISTORY_FIELDS = ["municipality", "body", "series", "plan", "plan_year", "follow
                   "statement", "verdict", "expectation", "target_value", "target_unit", "target_period",
                   "target_raw", "observed_value", "observed_unit", "observed_period", "observed_raw", "document",
                   "page", "agenda_item", "anchor"]
+# the headline measure (models/headline.py) replaces the view's first target/observed figure
+HEADLINE_EXTRA = ["target_comparison", "target_direction", "baseline_value", "baseline_period"]
+VIEW_FIELDS = list(HISTORY_FIELDS)
+HISTORY_FIELDS = HISTORY_FIELDS + HEADLINE_EXTRA
 ORDER = "ORDER BY municipality, series, plan_year, follow_up_date, document, goal_id"
 
 
@@ -30,9 +36,12 @@ def history_rows(engine: Engine, search: str | None = None, municipality: str | 
     The search is case-insensitive in Python rather than SQL LIKE, which folds only ASCII case
     in SQLite (`Ældre` would not find `ældre`).
     """
-    with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(text(f"SELECT {', '.join(HISTORY_FIELDS)} FROM goal_history "
-                                                            f"{ORDER}"))]
+    with Session(engine) as session:
+        rows = [dict(r._mapping) for r in session.execute(text(
+            f"SELECT {', '.join(VIEW_FIELDS)}, goal_row FROM goal_history {ORDER}"))]
+        headlines = headline.effective(session)
+    for r in rows:
+        _use_headline(r, headlines.get(r.pop("goal_row"), headline.empty()))
     if municipality:
         key = municipality_key(municipality)
         rows = [r for r in rows if municipality_key(r["municipality"]) == key]
@@ -42,6 +51,15 @@ def history_rows(engine: Engine, search: str | None = None, municipality: str | 
                 if needle in " ".join(str(r[k] or "") for k in ("title", "statement", "goal_id")).casefold()}
         rows = [r for r in rows if r["series"] in hits]
     return rows
+
+
+def _use_headline(row: dict[str, Any], h: dict[str, Any]) -> None:
+    """The goal's one headline target and observed value, not merely the first figure of each role."""
+    if row["target_value"] != h["target_value"] or row["target_unit"] != h["target_unit"]:
+        row["target_period"] = None  # the view's period belongs to another figure
+    row["target_raw"] = headline.target_text(h) or None
+    row["observed_raw"] = headline.observed_text(h) or None
+    row.update(h)
 
 
 def series_of(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -87,5 +105,5 @@ def link_rows(engine: Engine) -> Iterator[dict[str, Any]]:
 
 def figure_text(value: float | None, unit: str | None, raw: str | None) -> str:
     if value is None:
-        return ""
+        return raw or ""  # a direction ("↑ øges") where the goal names no level
     return raw or f"{value:g}{' ' + unit if unit else ''}"

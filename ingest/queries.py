@@ -10,6 +10,8 @@ from typing import IO, Any
 from sqlalchemy import Engine, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
+from models import headline
+from models.records import HEADLINE_FIELDS
 from models.schema import (
     AgendaItemRow,
     CorrectionRow,
@@ -28,7 +30,7 @@ ITEM_FIELDS = ["document", "municipality", "municipality_code", "body", "meeting
 GOAL_FIELDS = ["document", "municipality", "municipality_code", "body", "meeting_date",
                "agenda_item", "plan", "plan_year", "goal_id", "kind",
                "theme", "title", "text", "status_text", "verdict", "verdict_text", "expectation", "confidence",
-               "confidence_reasons", "summary_mismatch", "page", "figures", "review_state"]
+               "confidence_reasons", "summary_mismatch", "page", "figures", "review_state", *HEADLINE_FIELDS]
 
 
 def _doc_names(session: Session) -> dict[int, str]:
@@ -94,6 +96,7 @@ def goal_rows(engine: Engine, municipality: str | None = None, year: int | None 
                  "comparison": f.comparison, "period": f.period})
         fixed = {c.anchor: json.loads(c.new_value or "[]") for c in session.scalars(select(CorrectionRow).where(
             CorrectionRow.state == "active", CorrectionRow.target == "goal", CorrectionRow.field == "figures"))}
+        headlines = headline.effective(session)
         sql, params = "SELECT * FROM v_goals WHERE 1 = 1", {}
         if year is not None:
             sql, params["year"] = sql + " AND plan_year = :year", year
@@ -114,7 +117,8 @@ def goal_rows(engine: Engine, municipality: str | None = None, year: int | None 
                    "verdict_text": g["verdict_text"], "expectation": g["expectation"],
                    "confidence": float(g["confidence"]), "confidence_reasons": reasons.get(g["id"], []),
                    "summary_mismatch": (g["item_id"], g["plan_year"]) in mismatched, "page": g["page"],
-                   "figures": fixed.get(g["anchor"], figures.get(g["id"], [])), "review_state": g["review_state"]}
+                   "figures": fixed.get(g["anchor"], figures.get(g["id"], [])), "review_state": g["review_state"],
+                   **headlines.get(g["id"], headline.empty())}
 
 
 def summary_rows(engine: Engine, municipality: str | None = None, year: int | None = None) -> list[dict[str, Any]]:

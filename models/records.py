@@ -181,6 +181,12 @@ class Figure(BaseModel):
     end: int | None = None
 
 
+# The headline measure of a goal: what parsers/extract/headline.py chooses, the store keeps in `goals`
+# and reviewers may correct, field by field.
+HEADLINE_FIELDS = ("target_value", "target_unit", "target_comparison", "target_direction", "observed_value",
+                   "observed_unit", "observed_period", "baseline_value", "baseline_period")
+
+
 class Goal(BaseModel):
     plan: str | None = None
     plan_year: int | None = None
@@ -194,6 +200,17 @@ class Goal(BaseModel):
     verdict_text: str | None = None
     expectation: Verdict | None = None
     figures: list[Figure] = Field(default_factory=list)
+    # the headline measure (parsers/extract/headline.py): one target level or direction, the latest
+    # observed value and its period, the baseline; the full figure list stays in `figures`
+    target_value: float | None = None
+    target_unit: str | None = None
+    target_comparison: str | None = None  # at_least, at_most, equal
+    target_direction: str | None = None  # increase, decrease, hold: a goal without a level
+    observed_value: float | None = None
+    observed_unit: str | None = None
+    observed_period: str | None = None
+    baseline_value: float | None = None
+    baseline_period: str | None = None
     confidence: float = 1.0
     confidence_reasons: list[str] = Field(default_factory=list)
     layout: str = "table"

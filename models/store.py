@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models.records import ParsedDocument
+from models.records import HEADLINE_FIELDS, ParsedDocument
 from models.schema import (
     AgendaItemRow,
     DeclaredSummaryRow,
@@ -111,7 +111,7 @@ def store_parsed(session: Session, parsed: ParsedDocument, sha256: str, size: in
         text=goal.text, status_text=goal.status_text, verdict=goal.verdict.value, verdict_text=goal.verdict_text,
         expectation=goal.expectation.value if goal.expectation else None, confidence=goal.confidence,
         confidence_reasons=goal.confidence_reasons, layout=goal.layout, page=goal.page, start=goal.start,
-        end=goal.end) for seq, goal in enumerate(parsed.goals)]
+        end=goal.end, **{f: getattr(goal, f) for f in HEADLINE_FIELDS}) for seq, goal in enumerate(parsed.goals)]
     session.add_all(goal_rows)
     session.flush()
     for goal, grow in zip(parsed.goals, goal_rows, strict=True):

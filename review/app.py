@@ -7,6 +7,7 @@ contain `<`, `&` and anything else.
 
 from __future__ import annotations
 
+import json
 import secrets
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from models import headline
+from models.records import HEADLINE_FIELDS
 from models.schema import AgendaItemRow, DocumentRow, ReviewGoalRow
 from review import overlay, queue, source
 from review.auth import Sessions, UserSession, check_password, csrf_ok
@@ -191,7 +194,12 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
         page_break = any("page break" in r for r in goal["confidence_reasons"] or [])
         figures = overlay.figures_text(goal["figures"])
         parser_figures = overlay.figures_text(goal["parser"]["figures"]) if goal.get("parser") else figures
+        headline_form = overlay.headline_form(goal["headline"])
+        headline_parser = overlay.headline_form(goal["parser"]["headline"]) if goal.get("parser") else headline_form
         return page(request, "goal.html", user, figures=figures, parser_figures=parser_figures, shown_page=shown,
+                    headline_fields=HEADLINE_FIELDS, headline_form=headline_form, headline_parser=headline_parser,
+                    headline_choices={"target_comparison": headline.COMPARISONS,
+                                      "target_direction": headline.DIRECTIONS},
                     lines_found=found, mark_top=mark_top, g=goal,
                     page_break=page_break,
                     doc=doc,
@@ -293,6 +301,12 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             if "figures" in form and current is not None and current["source"] == "parser" and \
                     form["figures"].replace("\r\n", "\n").strip() != overlay.figures_text(current["figures"]).strip():
                 overlay.set_field(session, user.user, "goal", anchor, "figures", form["figures"], form.get("reason"))
+            if current is not None and current["source"] == "parser" and any(
+                    f"headline_{f}" in form for f in HEADLINE_FIELDS):
+                values = {f: form.get(f"headline_{f}", overlay.headline_form(current["headline"])[f])
+                          for f in HEADLINE_FIELDS}
+                overlay.set_field(session, user.user, "goal", anchor, "headline", json.dumps(values),
+                                  form.get("reason"))
         commit(run)
         return back(form, anchor)
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from models import headline
 from models.schema import AgendaItemRow, CorrectionRow, DocumentPathRow, DocumentRow, GoalRow, ReviewGoalRow
 from review import overlay
 
@@ -51,6 +52,7 @@ def export_gold(engine: Engine, ref: str) -> tuple[dict[str, Any], int]:
                                      "WHERE document_id = :d ORDER BY seq"), {"d": doc.id}).mappings().all()
         goals = session.execute(text("SELECT * FROM v_goals WHERE document_id = :d ORDER BY seq, id"),
                                 {"d": doc.id}).mappings().all()
+        headlines = headline.effective(session)
     unreviewed = sum(1 for r in [*items, *goals] if r["review_state"] == "unreviewed")
     gold = {
         "doc": name,
@@ -61,7 +63,8 @@ def export_gold(engine: Engine, ref: str) -> tuple[dict[str, Any], int]:
         "goals": [{"goal_id": g["goal_id"], "plan": g["plan"], "plan_year": g["plan_year"], "theme": g["theme"],
                    "title": g["title"], "text": g["text"], "status_text": g["status_text"], "verdict": g["verdict"],
                    "verdict_alt": [g["verdict"]], "verdict_text": g["verdict_text"],
-                   "agenda_item": g["agenda_item"]} for g in goals],
+                   "agenda_item": g["agenda_item"],
+                   "headline": headlines.get(g["id"], headline.empty())} for g in goals],
     }
     return gold, unreviewed
 
@@ -101,6 +104,8 @@ def diff(engine: Engine) -> list[dict[str, Any]]:
             now_value = overlay.as_text(getattr(row, c.field, None)) if row is not None else None
             if c.field == "figures" and row is not None:
                 now_value = json.dumps(overlay.parser_figures(session, row.id), ensure_ascii=False)
+            if c.field == "headline" and isinstance(row, GoalRow):
+                now_value = headline.canonical(headline.of_row(row))
             if now_value != c.new_value:
                 out.append({"document": doc, "anchor": c.anchor, "field": c.field, "parser": now_value,
                             "reviewed": c.new_value, "what": f"{c.target} {c.field} differs"})

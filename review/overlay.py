@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.records import Verdict
+from models import headline
+from models.records import HEADLINE_FIELDS, Verdict
 from models.schema import (
     AgendaItemRow,
     CorrectionRow,
@@ -54,7 +55,7 @@ def as_text(value: Any) -> str | None:
 
 def check_value(target: str, field: str, value: str | None) -> str | None:
     """Normalise a submitted value: blanks are NULL, verdicts closed, plan years integers."""
-    allowed = (GOAL_FIELDS + ["figures"] if target == "goal" else ITEM_FIELDS) + FLAGS[target]
+    allowed = (GOAL_FIELDS + ["figures", "headline"] if target == "goal" else ITEM_FIELDS) + FLAGS[target]
     if field not in allowed:
         raise ReviewError(f"{target} has no field {field!r}; use one of {', '.join(allowed)}")
     value = value.replace("\r\n", "\n").strip() if isinstance(value, str) else value  # browsers send CRLF
@@ -67,6 +68,8 @@ def check_value(target: str, field: str, value: str | None) -> str | None:
             raise ReviewError(f"plan year {value!r} is not a year like 2024")
     if field == "figures":
         return json.dumps(parse_figures_text(value or ""), ensure_ascii=False)
+    if field == "headline":
+        return parse_headline(json.loads(value) if value else {})
     if field in ("text", "number") and value is None:
         raise ReviewError(f"{field} cannot be empty; mark the {target} as not a goal / false item instead")
     return value
@@ -89,6 +92,49 @@ def parse_figures_text(text: str) -> list[dict[str, Any]]:
         if not found:
             raise ReviewError(f"figure line {line.strip()!r}: no number found")
         out.extend({k: getattr(f, k) for k in FIGURE_KEYS} for f in found)
+    return out
+
+
+def parse_headline(values: dict[str, Any]) -> str:
+    """The headline fields of the goal form, checked and in canonical JSON: numbers read the Danish way
+    ("17,1", "3.978.000") or plain, comparison and direction from their closed lists, blanks NULL."""
+    from parsers.extract.figures import parse_danish_number
+
+    out: dict[str, Any] = {}
+    for f in HEADLINE_FIELDS:
+        v = values.get(f)
+        v = " ".join(str(v).split()) if v is not None else None
+        if not v:
+            out[f] = None
+        elif f in headline.VALUE_FIELDS:
+            try:
+                out[f] = parse_danish_number(v.replace(" ", ""))
+            except ValueError:
+                try:
+                    out[f] = float(v)
+                except ValueError:
+                    raise ReviewError(f"{f.replace('_', ' ')} {v!r} is not a number like 17,1") from None
+        elif f == "target_comparison" and v not in headline.COMPARISONS:
+            raise ReviewError(f"target comparison {v!r} is not one of {', '.join(headline.COMPARISONS)}")
+        elif f == "target_direction" and v not in headline.DIRECTIONS:
+            raise ReviewError(f"target direction {v!r} is not one of {', '.join(headline.DIRECTIONS)}")
+        else:
+            out[f] = v
+    return headline.canonical(out)
+
+
+def headline_form(values: dict[str, Any]) -> dict[str, str]:
+    """The headline as the form shows it: numbers the Danish way and unrounded ("3,978", "3978000"), so a
+    form saved unchanged reads back as the same numbers; blanks for NULL."""
+    out = {}
+    for f in HEADLINE_FIELDS:
+        v = values.get(f)
+        if v is None:
+            out[f] = ""
+        elif f in headline.VALUE_FIELDS:
+            out[f] = f"{float(v):.6f}".rstrip("0").rstrip(".").replace(".", ",")
+        else:
+            out[f] = str(v)
     return out
 
 
@@ -142,6 +188,8 @@ def set_field(session: Session, user: str, target: str, anchor: str, field: str,
     parser_value = as_text(getattr(row, field, None)) if field not in FLAGS[target] else None
     if field == "figures":
         parser_value = json.dumps(parser_figures(session, row.id), ensure_ascii=False)
+    if field == "headline":
+        parser_value = headline.canonical(headline.of_row(row))  # type: ignore[arg-type]
     shown = current[field].new_value if field in current else parser_value
     if field in FLAGS[target]:
         shown = "1" if field in current else None
@@ -185,8 +233,8 @@ def _set_added(session: Session, user: str, added: ReviewGoalRow, field: str, va
     """A reviewer's own goal is reviewer data: edit it in place (with the audit), 'not a goal' withdraws it."""
     if field == "confirmed":
         return False
-    if field == "figures":
-        raise ReviewError("a goal added by a reviewer carries no figures; put them in its statement")
+    if field in ("figures", "headline"):
+        raise ReviewError(f"a goal added by a reviewer carries no {field}; put them in its statement")
     if field == "not_goal":
         if added.state == "withdrawn" or value is None:
             return False
@@ -231,7 +279,8 @@ def effective_goal(session: Session, anchor: str) -> dict[str, Any] | None:
     added = session.scalars(select(ReviewGoalRow).where(ReviewGoalRow.anchor == anchor)).first()
     if added is not None:
         out = {f: getattr(added, f) for f in GOAL_FIELDS}
-        out.update(figures=[], anchor=anchor, document_sha256=added.document_sha256, page=added.page, start=added.start,
+        out.update(figures=[], headline=headline.empty())
+        out.update(anchor=anchor, document_sha256=added.document_sha256, page=added.page, start=added.start,
                    end=added.end, agenda_item=added.item_number, source="reviewer", not_goal=added.state != "active",
                    confirmed=False, corrected_fields=["text"], confidence=1.0, confidence_reasons=[],
                    layout="review")
@@ -253,6 +302,9 @@ def effective_goal(session: Session, anchor: str) -> dict[str, Any] | None:
     parsed = parser_figures(session, row.id)
     out["figures"] = json.loads(current["figures"].new_value or "[]") if "figures" in current else parsed
     out["parser"]["figures"] = parsed
+    out["parser"]["headline"] = headline.of_row(row)
+    out["headline"] = (headline.empty() | json.loads(current["headline"].new_value or "{}")
+                       if "headline" in current else out["parser"]["headline"])
     return out
 
 

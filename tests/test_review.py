@@ -327,3 +327,41 @@ def test_review_item_page_shows_its_pdf_page(db: str) -> None:
     assert page.status_code == 200 and 'src="/item.png?' in page.text
     image = client.get("/item.png", params={"anchor": anchor})
     assert image.status_code == 200 and image.content[:4] == b"\x89PNG"
+
+
+def test_review_headline_fields_shown_corrected_and_charted(db: str) -> None:
+    from ingest import history
+
+    engine = make_engine(db)
+    g = goal(engine, "6.9", 2024)  # "Andelen af delvist raskmeldte øges": a direction, 12,7 % over 11 %
+    client = TestClient(create_app(engine))
+    csrf = login(client, "anna")
+    page = client.get("/goal", params={"anchor": g.anchor}).text
+    shown = {m.group(1): html.unescape(m.group(2)) for m in re.finditer(
+        r'<input name="headline_(\w+)" value="([^"]*)"', page)}
+    chosen = {m.group(1): (re.findall(r"<option selected>([^<]*)</option>", m.group(2)) or [""])[0]
+              for m in re.finditer(r'<select name="headline_(\w+)"[^>]*>(.*?)</select>', page, flags=re.S)}
+    assert shown["observed_value"] == "12,7" and shown["baseline_value"] == "11" and chosen["target_direction"] == \
+        "increase"
+    form = {f"headline_{k}": v for k, v in (shown | chosen).items()}
+    r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, **form}, follow_redirects=False)
+    assert r.status_code == 303 and counts(engine) == (0, 0)  # the form as shown changes nothing
+    r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, **form, "headline_target_direction": "up"})
+    assert r.status_code == 400 and "increase, decrease, hold" in r.text and counts(engine) == (0, 0)
+    client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, **form, "headline_observed_value": "13,1",
+                                    "headline_target_value": "15", "headline_target_unit": "percent",
+                                    "headline_target_comparison": "at_least", "headline_target_direction": ""})
+    exported = [json.loads(line) for line in run("export", "goals", "--db", db).splitlines()]
+    mine = next(e for e in exported if e["goal_id"] == "6.9" and e["plan_year"] == 2024)
+    assert (mine["target_value"], mine["target_comparison"], mine["target_direction"], mine["observed_value"],
+            mine["observed_period"], mine["baseline_value"]) == (15.0, "at_least", None, 13.1, "1. kvartal 2024", 11.0)
+    assert mine["review_state"] == "corrected" and any(f["value"] == 12.7 for f in mine["figures"])
+    rows = [r for r in history.history_rows(engine, "delvist raskmeldte") if r["anchor"] == g.anchor]
+    assert [(r["target_value"], r["observed_value"], r["baseline_value"]) for r in rows] == [(15.0, 13.1, 11.0)]
+    from review import gold
+
+    exported_gold, _ = gold.export_gold(engine, f"{DOC}.pdf")
+    mine = next(e for e in exported_gold["goals"] if e["goal_id"] == "6.9" and e["plan_year"] == 2024)
+    assert (mine["headline"]["observed_value"], mine["headline"]["target_direction"]) == (13.1, None)
+    assert [d["field"] for d in gold.diff(engine) if d["anchor"] == g.anchor] == ["headline"]
+    engine.dispose()
