@@ -23,7 +23,9 @@ from models.schema import (
 )
 
 ITEM_FIELDS = ["document", "municipality", "meeting_date", "number", "title", "case_number", "closed", "decision",
-               "page_start", "page_end", "anchor"]
+               "page_start", "page_end", "anchor", "attachments"]
+DOCUMENT_FIELDS = ["source", "name", "role", "sha256", "format", "pages", "municipality", "body", "meeting_date",
+                   "publication", "item", "items", "goals"]
 GOAL_FIELDS = ["document", "municipality", "meeting_date", "agenda_item", "plan", "plan_year", "goal_id", "kind",
                "theme", "title", "text", "status_text", "verdict", "verdict_text", "expectation", "confidence",
                "confidence_reasons", "summary_mismatch", "page", "figures", "review_state"]
@@ -59,11 +61,53 @@ def item_rows(engine: Engine) -> Iterator[dict[str, Any]]:
     that survives re-ingesting the document."""
     with Session(engine) as session:
         names = _doc_names(session)
+        attached = _attachments(session)
         for row in _in_name_order(session, names, "SELECT * FROM v_agenda_items WHERE 1 = 1", {}, "seq"):
             yield {"document": names.get(row["document_id"], ""), "municipality": row["municipality"],
                    "meeting_date": row["meeting_date"], "number": row["number"], "title": row["title"],
                    "case_number": row["case_number"], "closed": bool(row["closed"]), "decision": row["decision"],
-                   "page_start": row["page_start"], "page_end": row["page_end"], "anchor": row["anchor"]}
+                   "page_start": row["page_start"], "page_end": row["page_end"], "anchor": row["anchor"],
+                   "attachments": attached.get((row["document_id"], row["number"]), [])}
+
+
+def _attachments(session: Session) -> dict[tuple[int, str], list[str]]:
+    """Per (publication document, item number): the sources of the bilag an ESDH export ties to that item."""
+    paths = session.execute(select(DocumentPathRow.document_id, DocumentPathRow.path, DocumentPathRow.role,
+                                   DocumentPathRow.publication, DocumentPathRow.item_number)
+                            .where(DocumentPathRow.publication.is_not(None))
+                            .order_by(DocumentPathRow.path)).all()
+    publication_doc = {p.path: p.document_id for p in paths if p.role == "publication"}
+    out: dict[tuple[int, str], list[str]] = {}
+    for p in paths:
+        doc = publication_doc.get(p.publication or "")
+        if p.role == "attachment" and p.item_number and doc is not None:
+            out.setdefault((doc, p.item_number), []).append(p.path)
+    return out
+
+
+def document_rows(engine: Engine) -> Iterator[dict[str, Any]]:
+    """Every stored document under each name it was found by: a path, or `archive.zip!/member` inside a
+    ZIP; its role in an ESDH export (`minutes`, `item`, `attachment`, `publication`; a plain file is
+    `minutes`), its meeting and the item it belongs to. The same bytes under two names are one document
+    listed twice."""
+    with Session(engine) as session:
+        docs = {d.id: d for d in session.execute(select(DocumentRow.id, DocumentRow.sha256, DocumentRow.format,
+                                                        DocumentRow.pages)).all()}
+        meetings = {m.document_id: m for m in session.scalars(select(MeetingRow))}
+        items = dict(session.execute(select(AgendaItemRow.document_id, func.count()).group_by(
+            AgendaItemRow.document_id)).all())
+        goals = dict(session.execute(select(GoalRow.document_id, func.count()).group_by(GoalRow.document_id)).all())
+        rows = session.execute(select(DocumentPathRow).order_by(DocumentPathRow.path)).scalars().all()
+        for p in rows:
+            d = docs.get(p.document_id)
+            if d is None:
+                continue
+            m = meetings.get(p.document_id)
+            yield {"source": p.path, "name": p.name, "role": p.role or "minutes", "sha256": d.sha256,
+                   "format": d.format, "pages": d.pages, "municipality": m.municipality if m else None,
+                   "body": m.body if m else None, "meeting_date": m.date if m else None,
+                   "publication": p.publication, "item": p.item_number, "items": items.get(p.document_id, 0),
+                   "goals": goals.get(p.document_id, 0)}
 
 
 def goal_rows(engine: Engine, municipality: str | None = None, year: int | None = None,
