@@ -22,8 +22,8 @@ from models.schema import (
     MeetingRow,
 )
 
-ITEM_FIELDS = ["document", "municipality", "meeting_date", "number", "title", "case_number", "closed", "decision",
-               "page_start", "page_end", "anchor", "attachments"]
+ITEM_FIELDS = ["document", "municipality", "body", "meeting_date", "number", "title", "case_number", "closed",
+               "decision", "page_start", "page_end", "anchor", "attachments"]
 DOCUMENT_FIELDS = ["source", "name", "role", "sha256", "format", "pages", "municipality", "body", "meeting_date",
                    "publication", "item", "items", "goals"]
 GOAL_FIELDS = ["document", "municipality", "meeting_date", "agenda_item", "plan", "plan_year", "goal_id", "kind",
@@ -64,7 +64,8 @@ def item_rows(engine: Engine) -> Iterator[dict[str, Any]]:
         attached = _attachments(session)
         for row in _in_name_order(session, names, "SELECT * FROM v_agenda_items WHERE 1 = 1", {}, "seq"):
             yield {"document": names.get(row["document_id"], ""), "municipality": row["municipality"],
-                   "meeting_date": row["meeting_date"], "number": row["number"], "title": row["title"],
+                   "body": row["body"], "meeting_date": row["meeting_date"], "number": row["number"],
+                   "title": row["title"],
                    "case_number": row["case_number"], "closed": bool(row["closed"]), "decision": row["decision"],
                    "page_start": row["page_start"], "page_end": row["page_end"], "anchor": row["anchor"],
                    "attachments": attached.get((row["document_id"], row["number"]), [])}

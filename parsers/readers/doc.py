@@ -71,10 +71,12 @@ def read_doc(path: Path) -> RawDocument:
     except subprocess.TimeoutExpired as exc:
         raise ReadError("failed", f"{tool} took longer than {TIMEOUT:g} s; the file may be damaged: save it "
                                   "again in Word or LibreOffice") from exc
-    except ReadError:
+    except ReadError as first:
         if tool != "antiword" or not shutil.which("catdoc"):
             raise
         tool, text = "catdoc", _run("catdoc", path)
+        if not text.strip():
+            raise first from None
     lines = text_to_lines(text)
     if not any(line.text.strip() for line in lines):
         raise ReadError("empty", "the Word file holds no text (perhaps only pictures): save it as PDF and "
