@@ -16,16 +16,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("document_paths") as batch_op:
-        batch_op.add_column(sa.Column("role", sa.String(16), nullable=True))
-        batch_op.add_column(sa.Column("publication", sa.String(1024), nullable=True))
-        batch_op.add_column(sa.Column("item_number", sa.String(16), nullable=True))
-        batch_op.create_index("ix_document_paths_publication", ["publication"])
+    # plain ALTER TABLE, not batch mode: rebuilding document_paths on SQLite would break the views that read it
+    op.add_column("document_paths", sa.Column("role", sa.String(16), nullable=True))
+    op.add_column("document_paths", sa.Column("publication", sa.String(1024), nullable=True))
+    op.add_column("document_paths", sa.Column("item_number", sa.String(16), nullable=True))
+    op.create_index("ix_document_paths_publication", "document_paths", ["publication"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("document_paths") as batch_op:
-        batch_op.drop_index("ix_document_paths_publication")
-        batch_op.drop_column("item_number")
-        batch_op.drop_column("publication")
-        batch_op.drop_column("role")
+    op.drop_index("ix_document_paths_publication", table_name="document_paths")
+    for column in ("item_number", "publication", "role"):  # SQLite ≥ 3.35 drops a column in place
+        op.drop_column("document_paths", column)
