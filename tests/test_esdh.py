@@ -248,12 +248,15 @@ def acadre_export(folder: Path) -> Path:
               '<table name="commember"><table name="member">' + fields(name="Jesper Mathiesen (A)") +
               "</table></table></table></table>"
               '<table name="meeting">' + fields(sysid="1721", name="Ekstraordinært PUK", date="2013-06-20 10:30",
-                                                location="Kaløvig Kursuscenter") + "</table>"
+                                                location="Kaløvig Kursuscenter") +
+              '<table name="upcomingmeetings"><table name="upcomingmeeting">' +
+              fields(name="PUK", date="14-08-2013 13:00:00") + "</table></table>"
               '<table name="agendaitemparents">' + fields(sysid="1", agitemid="15684", sort="715") +
               '<table name="agendaitem">' + fields(sysid="15684", name="Kulturkommune 2017. Politiske fokusområder",
                                                    caseno="12/27845", accessname="Åben",
                                                    comname="Udvalget for plan, udvikling og kultur (PUK)") +
-              bullet + enclosure + "</table></table></root>")
+              bullet + enclosure + "</table></table></table>"  # items sit inside the meeting table, as Acadre nests them
+              "<agendaData><startAgendaItemNo>715</startAgendaItemNo></agendaData></root>")
     (files / "3687981.XML").write_text(agenda, encoding="utf-8")
     pdf(files / "Ekstraordinært PUK.pdf", "Ekstraordinært PUK", "Referat 20. juni 2013",
         "715. Kulturkommune 2017. Politiske fokusområder", "Sagsnr.: 12/27845", "Beslutning: Drøftet.")

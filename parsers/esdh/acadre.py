@@ -83,7 +83,9 @@ def read_acadre(path: Path) -> Publication:
                                    "missing: copy the whole export (the XML_ file and its Files_ folder)")
     root, more = parse_xml(agenda_xml.read_bytes())
     warnings += more
-    tables = {t.attrib.get("name"): t for t in root.iter("table")}
+    tables: dict[str | None, ET.Element] = {}
+    for t in root.iter("table"):  # the first of each name: the agenda's own committee and meeting, not an item's
+        tables.setdefault(t.attrib.get("name"), t)
     committee = _named(tables.get("committee"), "name") or None
     meeting_t = tables.get("meeting")
     date, time = iso_date(_named(meeting_t, "date"))
