@@ -169,6 +169,7 @@ class Unit:
     publication: str | None = None
     item: str | None = None
     mtime_ns: int | None = None
+    extra: tuple[Path, ...] = ()  # more files whose bytes are part of this document (Acadre's agenda XML)
 
 
 def _set_provenance(session: Session, unit: Unit) -> None:
@@ -179,13 +180,16 @@ def _set_provenance(session: Session, unit: Unit) -> None:
             row.role, row.publication, row.item_number = unit.role, unit.publication, unit.item
 
 
-def _hash(path: Path) -> tuple[str, int]:
+def _hash(path: Path, *extra: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
+    for n, p in enumerate((path, *extra)):
+        if n:
+            digest.update(b"\0" + p.name.encode("utf-8", "surrogateescape") + b"\0")
+        with p.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
     return digest.hexdigest(), size
 
 
@@ -207,7 +211,7 @@ def store_unit(engine: Engine, unit: Unit, opts: Options,
         if size > opts.max_bytes:
             raise ReadError("too_large", f"the file is {pipeline.megabytes(size)}, over the "
                                          f"{pipeline.megabytes(opts.max_bytes)} limit; raise --max-mb to read it")
-        sha, size = _hash(unit.path)
+        sha, size = _hash(unit.path, *unit.extra)
         known = pipeline._with_db(engine, lambda s: pipeline._previous(s, unit.key, sha, opts.force, opts.retry,
                                                                         opts.ocr, unit.mtime_ns))
         if known is not None:
@@ -369,7 +373,8 @@ def ingest_export(engine: Engine, export: Export, opts: Options,
 
         return publication_document(pub, meeting, goals=goals_in_xml), "; ".join(notes)
 
-    pub_unit = Unit(export.xml, xml_key, "publication", xml_key, None, _mtime(export.xml))
+    pub_unit = Unit(export.xml, xml_key, "publication", xml_key, None, _mtime(export.xml),
+                    tuple(Path(p) for p in pub.sources if Path(p) != export.xml))
     result = store_unit(engine, pub_unit, opts, parse=parse_publication)
     if result.outcome == "unchanged" and notes and not result.message:
         result.message = f"{xml_key}: " + "; ".join(notes)
@@ -410,6 +415,24 @@ def _safe_name(name: str) -> str | None:
     if not parts or any(p == ".." for p in parts) or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
         return None
     return "/".join(parts)
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author wrote it. Without the UTF-8 flag Python reads the name as cp437,
+    but Windows' own ZIP writes the OEM code page (cp850 in Denmark: `ø` would read as `¢`) and Linux
+    tools write UTF-8 unflagged; UTF-8 is tried first, since cp850 bytes of Danish words are never valid UTF-8."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for codec in ("utf-8", "cp850"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
 def _zip_outcome_current(engine: Engine, key: str, size: int, mtime_ns: int) -> bool:
@@ -470,10 +493,13 @@ def ingest_zip(engine: Engine, path: Path, opts: Options) -> Iterator[tuple[Path
                    "the folder")
             yield path, pipeline._failed(engine, key, sha, size, "too_large", msg, start, st.st_mtime_ns)
             return
+        if {i.filename for i in infos} & {"[Content_Types].xml", "mimetype"}:  # an Office file named .zip
+            yield path, store_unit(engine, Unit(path, key), opts)
+            return
         names: dict[Path, str] = {}
         for info in infos:
-            rel = _safe_name(info.filename)
-            member_key = f"{key}!/{info.filename}"
+            rel = _safe_name(_member_name(info))
+            member_key = f"{key}!/{rel or info.filename}"
             member = root / (rel or "_")
 
             def fail(outcome: str, why: str, member_key: str = member_key, member: Path = member) -> None:
@@ -519,7 +545,7 @@ def ingest_zip(engine: Engine, path: Path, opts: Options) -> Iterator[tuple[Path
                 member.unlink()
                 fail("unsupported", "a ZIP inside the ZIP; unpack it and ingest its files")
                 continue
-            names[member] = info.filename
+            names[member] = rel
 
         def keyer(p: Path) -> str:
             rel = names.get(p) or p.relative_to(root).as_posix()

@@ -255,7 +255,7 @@ def acadre_export(folder: Path) -> Path:
               '<table name="agendaitem">' + fields(sysid="15684", name="Kulturkommune 2017. Politiske fokusområder",
                                                    caseno="12/27845", accessname="Åben",
                                                    comname="Udvalget for plan, udvikling og kultur (PUK)") +
-              bullet + enclosure + "</table></table></table>"  # items sit inside the meeting table, as Acadre nests them
+              bullet + enclosure + "</table></table></table>"  # items sit inside the meeting table
               "<agendaData><startAgendaItemNo>715</startAgendaItemNo></agendaData></root>")
     (files / "3687981.XML").write_text(agenda, encoding="utf-8")
     pdf(files / "Ekstraordinært PUK.pdf", "Ekstraordinært PUK", "Referat 20. juni 2013",
@@ -369,3 +369,26 @@ def test_export_documents_cli(engine: Engine, tmp_path: Path, db_url: str) -> No
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert {r["role"] for r in rows} == {"publication", "attachment"}
     assert all("!/Publication7/" in r["source"] for r in rows)
+
+
+def test_zip_member_names_in_the_windows_code_page(engine: Engine, tmp_path: Path) -> None:
+    """Windows' own ZIP writes `Bilag 1 - Økonomi og mål.txt` in cp850 without the UTF-8 flag; Python
+    alone would read it as cp437 (`¥konomi og m†l`)."""
+    import struct
+    import zlib
+
+    name = "Bilag 1 - Økonomi og mål.txt"
+    raw = name.encode("cp850")
+    body = "Referat\n1. Økonomi\nBeslutning: Godkendt.\n".encode()
+    crc = zlib.crc32(body)
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, crc, len(body), len(body), len(raw), 0)
+    central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, crc, len(body), len(body),
+                          len(raw), 0, 0, 0, 0, 0, 0)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(central) + len(raw),
+                      len(local) + len(raw) + len(body), 0)
+    archive = tmp_path / "bilag.zip"
+    archive.write_bytes(local + raw + body + central + raw + end)
+    with zipfile.ZipFile(archive) as zf:
+        assert zf.namelist() != [name]  # what Python alone makes of it
+    results = run(engine, archive)
+    assert results[f"{archive.resolve()}!/{name}"].outcome == "ok"

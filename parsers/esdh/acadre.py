@@ -137,4 +137,4 @@ def read_acadre(path: Path) -> Publication:
     if not items:
         warnings.append("the agenda XML holds no items (agendaitemparents)")
     return Publication(system="acadre", path=str(path), meeting=meeting, items=items, files=files,
-                       warnings=warnings)
+                       warnings=warnings, sources=[str(agenda_xml)])

@@ -33,3 +33,5 @@ class Publication(BaseModel):
     items: list[PubItem]
     files: list[FileRef] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    # other XML files the publication was read from (Acadre's agenda XML): part of its content
+    sources: list[str] = Field(default_factory=list)
