@@ -38,6 +38,7 @@ from models.schema import DocumentPathRow, DocumentRow, FileOutcomeRow, MeetingR
 from models.store import record_outcome
 from parsers import PARSER_VERSION
 from parsers.esdh import FileRef, Publication, detect, read_publication
+from parsers.readers import SUPPORTED_SUFFIXES
 from parsers.readers.errors import ReadError
 
 # Files exports carry beside the documents: Windows' download marks, thumbnails, folder settings.
@@ -131,13 +132,22 @@ def resolve(xml: Path, system: str) -> Export:
                 continue
             claimed.add(p)
             export.members.append(Member(p, ref, primary=n == 0))
-    # the export's own metadata files (Acadre's agenda XML, Windows' marks) are read or skipped, never reported
-    folders = {root} if system != "acadre" else {m.path.parent for m in export.members} | {
-        root / f for f in {PurePosixPath(n).parts[0] for r in pub.files for n in r.names if "/" in n}}
+    # The export's own folders (eDoc's and SBSYS's folder, Acadre's Files_ folder) hold only this meeting:
+    # a document there that the XML does not name is still one of its documents (an attachment of no
+    # particular item), never a meeting of its own; its metadata files are read or skipped, never reported.
+    own = {m.path.parent for m in export.members} | (
+        {Path(p).parent for p in pub.sources} if system == "acadre" else {root})
     for p in files.values():
-        if p not in claimed and (side_file(p) or (p.suffix.lower() == ".xml" and p.parent in folders
-                                                  and detect(p) is None)):
+        if p in claimed:
+            continue
+        if side_file(p):
             export.side.append(p)
+        elif p.parent in own and p.suffix.lower() == ".xml":
+            if detect(p) is None:
+                export.side.append(p)
+        elif p.parent in own and p.suffix.lower() in SUPPORTED_SUFFIXES:
+            rel = p.relative_to(root).as_posix()
+            export.members.append(Member(p, FileRef(role="attachment", names=[rel]), primary=True))
     return export
 
 

@@ -261,6 +261,9 @@ def acadre_export(folder: Path) -> Path:
     pdf(files / "Ekstraordinært PUK.pdf", "Ekstraordinært PUK", "Referat 20. juni 2013",
         "715. Kulturkommune 2017. Politiske fokusområder", "Sagsnr.: 12/27845", "Beslutning: Drøftet.")
     pdf(files / "3525829E1.PDF", "Opsamlingsnotat", "Temamøde 20.09.2012")
+    # the unpublished dagsorden of the same meeting, named by no table the importer reads
+    pdf(files / "3686426.pdf", "Ekstraordinært PUK", "Dagsorden 20. juni 2013",
+        "715. Kulturkommune 2017. Politiske fokusområder", "Sagsnr.: 12/27845", "Indstilling: Drøftes.")
     return folder
 
 
@@ -274,9 +277,10 @@ def test_acadre_publication(engine: Engine, tmp_path: Path) -> None:
          "Udvalget for plan, udvikling og kultur (PUK)", "2013-06-20")]
     files = folder / "Files_1863_3687982"
     assert got[0]["attachments"] == [str((files / "3525829E1.PDF").resolve())]
-    roles = {Path(d["source"]).name: d["role"] for d in documents(engine)}
-    assert roles == {"XML_1863.xml": "publication", "Ekstraordinært PUK.pdf": "minutes",
-                     "3525829E1.PDF": "attachment"}  # the agenda XML is read, not stored or reported
+    roles = {Path(d["source"]).name: (d["role"], d["item"]) for d in documents(engine)}
+    assert roles == {"XML_1863.xml": ("publication", None), "Ekstraordinært PUK.pdf": ("minutes", None),
+                     "3525829E1.PDF": ("attachment", "715"), "3686426.pdf": ("attachment", None)}
+    # the agenda XML is read, not stored or reported; the dagsorden is the meeting's, so item 715 stays once
     again = run(engine, folder)
     assert {r.outcome for r in again.values()} == {"unchanged"}
 

@@ -58,7 +58,7 @@ def read_edoc(path: Path) -> Publication:
             case = _CASE.search(full)
             items.append(PubItem(number=number, title=_NUMBER_TITLE.sub("", title) if title[:1].isdigit() else title,
                                  case_number=case.group(1) if case else None, closed=closed, committee=committee,
-                                 fields=_item_text(full, f"{number}.\t{title}") if full else []))
+                                 fields=_item_text(full, f"{number}. {title}") if full else []))
             pdf = text_of(mai, "PDFDocument")
             if pdf:
                 files.append(FileRef(role="item", item=number, names=[pdf, f"{title}.pdf"], title=title))
