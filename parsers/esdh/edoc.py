@@ -22,13 +22,21 @@ _NUMBER_TITLE = re.compile(r"^\s*\d+\.?\s*")
 
 
 def _item_text(full: str, title: str) -> list[tuple[str, str]]:
-    """eDoc's FullText runs headings into the text (`…anlægsbevillingSagsnr.: 2012-28504Dok.nr.: …`);
-    kept as one field, lines as the XML has them."""
+    """eDoc's FullText is the item as printed, one paragraph a line; a line that is a section heading
+    of Danish minutes (Sammendrag, Sagsfremstilling, Beslutning, …) starts a field of its own."""
+    from parsers.split import section_kind
+
     lines = [" ".join(ln.split()) for ln in full.replace("\r", "\n").split("\n")]
-    text = "\n".join(ln for ln in lines if ln)
-    if text.startswith(title):
-        text = text[len(title):].lstrip()
-    return [("", text)] if text else []
+    lines = [ln for ln in lines if ln]
+    if lines and lines[0].startswith(title):
+        lines[0] = lines[0][len(title):].strip()
+    fields: list[tuple[str, list[str]]] = [("", [])]
+    for line in lines:
+        if len(line) < 80 and section_kind(line):
+            fields.append((line.rstrip(":"), []))
+        elif line:
+            fields[-1][1].append(line)
+    return [(caption, "\n".join(body)) for caption, body in fields if body]
 
 
 def read_edoc(path: Path) -> Publication:
