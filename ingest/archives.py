@@ -35,7 +35,7 @@ from ingest import pipeline
 from ingest.pipeline import FileResult, display_path
 from models.records import Document, Meeting, ParsedDocument
 from models.schema import DocumentPathRow, DocumentRow, FileOutcomeRow, MeetingRow
-from models.store import record_outcome
+from models.store import delete_document, record_outcome
 from parsers import PARSER_VERSION
 from parsers.esdh import FileRef, Publication, detect, read_publication
 from parsers.readers import SUPPORTED_SUFFIXES
@@ -160,10 +160,34 @@ def split(files: list[Path]) -> tuple[list[Path], list[Path], list[Export]]:
         system = detect(f) if f.suffix.lower() == ".xml" else None
         if system is not None:
             exports.append(resolve(f, system))
-    taken = {os.path.abspath(p) for e in exports for p in [e.xml, *(m.path for m in e.members), *e.side]}
-    plain = [f for f in files if f.suffix.lower() != ".zip" and os.path.abspath(f) not in taken
-             and not side_file(f)]
-    return plain, zips, exports
+
+    def unclaimed() -> list[Path]:
+        taken = {os.path.abspath(p) for e in exports for p in [e.xml, *(m.path for m in e.members), *e.side]}
+        return [f for f in files if f.suffix.lower() != ".zip" and os.path.abspath(f) not in taken
+                and not side_file(f)]
+
+    plain = unclaimed()
+    # A bilag given alone (`--retry-failed`, or named on the command line) is still its export's: the
+    # publication beside it (or above it: Acadre's Files_ folder) is read, and the file stored as its member.
+    known = {os.path.abspath(e.xml) for e in exports}
+    wanted_paths = {os.path.abspath(f) for f in plain}
+    for folder in sorted({d for f in plain for d in (f.parent, f.parent.parent)}):
+        for x in _publications_in(folder):
+            if os.path.abspath(x) in known:
+                continue
+            known.add(os.path.abspath(x))
+            export = resolve(x, detect(x) or "")
+            if any(os.path.abspath(m.path) in wanted_paths for m in export.members):
+                exports.append(export)
+    return unclaimed(), zips, exports
+
+
+def _publications_in(folder: Path) -> list[Path]:
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    return [folder / n for n in names if n.lower().endswith(".xml") and detect(folder / n) is not None]
 
 
 # ---------------------------------------------------------------- storing one unit
@@ -507,9 +531,11 @@ def ingest_zip(engine: Engine, path: Path, opts: Options) -> Iterator[tuple[Path
             yield path, store_unit(engine, Unit(path, key), opts)
             return
         names: dict[Path, str] = {}
+        seen: set[str] = set()
         for info in infos:
             rel = _safe_name(_member_name(info))
             member_key = f"{key}!/{rel or info.filename}"
+            seen.add(member_key)
             member = root / (rel or "_")
 
             def fail(outcome: str, why: str, member_key: str = member_key, member: Path = member) -> None:
@@ -572,6 +598,7 @@ def ingest_zip(engine: Engine, path: Path, opts: Options) -> Iterator[tuple[Path
             result = store_unit(engine, Unit(p, keyer(p)), opts)
             stored += result.outcome in pipeline.GOOD
             yield p, result
+    pipeline._with_db(engine, lambda s: _forget_gone(s, key, seen))
     failed = [r for _p, r in problems]
     if stored == 0 and not failed:
         msg = f"{key}: the ZIP archive holds no documents; nothing stored"
@@ -580,6 +607,26 @@ def ingest_zip(engine: Engine, path: Path, opts: Options) -> Iterator[tuple[Path
     note = f"{key}: {len(failed)} member(s) not stored (listed above)" if failed else ""
     pipeline._with_db(engine, lambda s: _record_ok(s, key, sha, size, note, st.st_mtime_ns))
     yield path, FileResult(key, "ok" if stored else "failed", note, sha, seconds=time.perf_counter() - start)
+
+
+def _forget_gone(session: Session, key: str, seen: set[str]) -> None:
+    """Members an earlier version of the ZIP held and this one does not: their names go, and a document
+    left with no name goes with everything derived from it (as `maalspor prune` does for deleted files)."""
+    prefix = f"{key}!/"
+    with session.begin():
+        for row in session.scalars(select(DocumentPathRow).where(
+                DocumentPathRow.path.startswith(prefix, autoescape=True))).all():
+            if row.path in seen:
+                continue
+            doc = row.document_id
+            session.delete(row)
+            session.flush()
+            if session.scalars(select(DocumentPathRow.id).where(DocumentPathRow.document_id == doc)).first() is None:
+                delete_document(session, doc)
+        for outcome in session.scalars(select(FileOutcomeRow).where(
+                FileOutcomeRow.path.startswith(prefix, autoescape=True))).all():
+            if outcome.path not in seen:
+                session.delete(outcome)
 
 
 def force_read(opts: Options) -> bool:

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from ingest import pipeline, queries
@@ -396,3 +396,32 @@ def test_zip_member_names_in_the_windows_code_page(engine: Engine, tmp_path: Pat
         assert zf.namelist() != [name]  # what Python alone makes of it
     results = run(engine, archive)
     assert results[f"{archive.resolve()}!/{name}"].outcome == "ok"
+
+
+def test_a_bilag_given_alone_is_stored_as_its_exports(engine: Engine, tmp_path: Path) -> None:
+    """`maalspor ingest --retry-failed` hands over the failed bilag alone: it is still its item's bilag."""
+    folder = edoc_export(tmp_path / "edoc")
+    results = run(engine, folder / "200.PDF")
+    assert results[str((folder / "200.PDF").resolve())].outcome == "ok"
+    docs = {Path(d["source"]).name: (d["role"], d["item"]) for d in documents(engine)}
+    assert docs["200.PDF"] == ("attachment", "2")
+    assert [i["number"] for i in items(engine)] == ["1", "2"]
+
+
+def test_a_member_gone_from_a_changed_zip_goes_from_the_database(engine: Engine, tmp_path: Path) -> None:
+    archive = tmp_path / "moeder.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("a.txt", "Referat fra Økonomiudvalget\n1. Budget 2020\nBeslutning: Godkendt.\n")
+        zf.writestr("b.txt", "Referat fra Teknisk udvalg\n1. Veje\nBeslutning: Godkendt.\n")
+    run(engine, archive)
+    assert {Path(d["source"]).name for d in documents(engine)} == {"a.txt", "b.txt"}
+    with zipfile.ZipFile(archive, "w") as zf:  # the archive packed again without b.txt
+        zf.writestr("a.txt", "Referat fra Økonomiudvalget\n1. Budget 2020\nBeslutning: Godkendt.\n")
+    results = run(engine, archive)
+    assert results[f"{archive.resolve()}!/a.txt"].outcome == "unchanged"
+    assert {Path(d["source"]).name for d in documents(engine)} == {"a.txt"}
+    with Session(engine) as s:
+        from models.schema import DocumentRow, FileOutcomeRow
+
+        assert s.scalar(select(func.count()).select_from(DocumentRow)) == 1  # b.txt's document went too
+        assert not s.scalars(select(FileOutcomeRow.path).where(FileOutcomeRow.path.endswith("b.txt"))).all()
