@@ -425,3 +425,11 @@ def test_a_member_gone_from_a_changed_zip_goes_from_the_database(engine: Engine,
 
         assert s.scalar(select(func.count()).select_from(DocumentRow)) == 1  # b.txt's document went too
         assert not s.scalars(select(FileOutcomeRow.path).where(FileOutcomeRow.path.endswith("b.txt"))).all()
+
+
+def test_xml_in_windows_1252_without_a_declaration_is_read(tmp_path: Path) -> None:
+    from parsers.esdh.xml import parse_xml
+
+    root, notes = parse_xml("<Meeting><Committee>Økonomiudvalget</Committee></Meeting>".encode("cp1252"))
+    assert root.findtext("Committee") == "Økonomiudvalget"
+    assert notes == ["the XML is not UTF-8 and names no encoding; read as Windows-1252"]

@@ -23,7 +23,12 @@ def parse_xml(data: bytes) -> tuple[ET.Element, list[str]]:
         return ET.fromstring(data), []
     except ET.ParseError as first:
         error = first
-    text = data.decode("utf-8-sig", errors="replace")
+    notes: list[str] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # an export written in Windows-1252 without saying so
+        text = data.decode("cp1252", errors="replace")
+        notes.append("the XML is not UTF-8 and names no encoding; read as Windows-1252")
     bad: list[str] = []
 
     def fix(m: re.Match[str]) -> str:
@@ -41,9 +46,11 @@ def parse_xml(data: bytes) -> tuple[ET.Element, list[str]]:
     except ET.ParseError:
         raise ReadError("corrupt", f"the XML is not well-formed ({error}); the export is damaged or cut short: "
                                    "export the publication again") from error
-    shown = ", ".join(sorted(set(bad))[:3]) or "control characters"
-    return root, [f"the XML holds {len(bad) or 'some'} character reference(s) XML forbids ({shown}); read leniently, "
-                  "they became spaces"]
+    if bad or _RAW_CONTROL.search(text):
+        shown = ", ".join(sorted(set(bad))[:3]) or "control characters"
+        notes.append(f"the XML holds {len(bad) or 'some'} character reference(s) XML forbids ({shown}); read "
+                     "leniently, they became spaces")
+    return root, notes
 
 
 def text_of(el: ET.Element | None, path: str = "") -> str:
