@@ -92,15 +92,28 @@ def _norm(rel: str) -> str:
     return unicodedata.normalize("NFC", rel.replace("\\", "/")).lower()
 
 
-def _index(folder: Path) -> dict[str, Path]:
-    """Files under `folder` by their relative path, compared the way Windows exports mean them
-    (case-insensitively, in one Unicode form)."""
+def _index(folder: Path, subfolders: set[str]) -> dict[str, Path]:
+    """The files of `folder` and of the named subfolders (recursively) by their relative path, compared
+    the way Windows exports mean them (case-insensitively, in one Unicode form). Only the folders the
+    XML names are walked: an Acadre folder holds hundreds of exports side by side."""
     found: dict[str, Path] = {}
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            p = Path(dirpath) / name
-            found.setdefault(_norm(p.relative_to(folder).as_posix()), p)
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    wanted_dirs = {_norm(d) for d in subfolders}
+    for entry in sorted(entries, key=lambda e: e.name):
+        p = Path(entry.path)
+        if entry.name.startswith("."):
+            continue
+        if entry.is_file():
+            found.setdefault(_norm(entry.name), p)
+        elif entry.is_dir() and _norm(entry.name) in wanted_dirs:
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    q = Path(dirpath) / name
+                    found.setdefault(_norm(q.relative_to(folder).as_posix()), q)
     return found
 
 
@@ -117,7 +130,9 @@ def resolve(xml: Path, system: str) -> Export:
         return export
     export.publication = pub
     root = xml.parent
-    files = _index(root)
+    subfolders = {PurePosixPath(n).parts[0] for r in pub.files for n in r.names if "/" in n}
+    subfolders |= {Path(p).parent.name for p in pub.sources if Path(p).parent.parent == root}
+    files = _index(root, subfolders)
     claimed: set[Path] = {xml}
     for ref in pub.files:
         hits = []
