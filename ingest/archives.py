@@ -605,23 +605,31 @@ def ingest_zip(engine: Engine, path: Path, opts: Options) -> Iterator[tuple[Path
         files = sorted(names)
         plain, _nested, exports = split(files)
         yield from problems
-        for export in exports:
-            for member_path, result in ingest_export(engine, export, opts, keyer):
-                stored += result.outcome in pipeline.GOOD
-                yield member_path, result
-        for p in plain:
-            result = store_unit(engine, Unit(p, keyer(p)), opts)
-            stored += result.outcome in pipeline.GOOD
-            yield p, result
+        failed = [r for _p, r in problems]
+
+        def member_results() -> Iterator[tuple[Path, FileResult]]:
+            for export in exports:
+                yield from ingest_export(engine, export, opts, keyer)
+            for p in plain:
+                yield p, store_unit(engine, Unit(p, keyer(p)), opts)
+
+        for member_path, result in member_results():
+            if result.outcome in pipeline.GOOD:
+                stored += 1
+            else:
+                failed.append(result)
+            yield member_path, result
     pipeline._with_db(engine, lambda s: _forget_gone(s, key, seen))
-    failed = [r for _p, r in problems]
-    if stored == 0 and not failed:
-        msg = f"{key}: the ZIP archive holds no documents; nothing stored"
-        yield path, pipeline._failed(engine, key, sha, size, "empty", msg, start, st.st_mtime_ns)
+    if stored == 0:  # nothing of it could be stored: the archive's own outcome says why, and is retried
+        kinds = [r.outcome for r in failed]
+        kind = max(set(kinds), key=kinds.count) if kinds else "empty"
+        msg = (f"{key}: none of its {len(failed)} member(s) could be stored (listed above)" if failed
+               else f"{key}: the ZIP archive holds no documents; nothing stored")
+        yield path, pipeline._failed(engine, key, sha, size, kind, msg, start, st.st_mtime_ns)
         return
     note = f"{key}: {len(failed)} member(s) not stored (listed above)" if failed else ""
     pipeline._with_db(engine, lambda s: _record_ok(s, key, sha, size, note, st.st_mtime_ns))
-    yield path, FileResult(key, "ok" if stored else "failed", note, sha, seconds=time.perf_counter() - start)
+    yield path, FileResult(key, "ok", note, sha, seconds=time.perf_counter() - start)
 
 
 def _forget_gone(session: Session, key: str, seen: set[str]) -> None:

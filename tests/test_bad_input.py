@@ -791,3 +791,17 @@ def test_encrypted_zip_member_is_reported(engine: Engine, inbox: Path) -> None:
     assert by_key[key + "lukket.txt"].outcome == "encrypted" and "password" in by_key[key + "lukket.txt"].message
     assert by_key[key + "aaben.txt"].outcome == "ok"
     check_good_stored(results)
+
+
+def test_zip_with_nothing_readable_is_not_ok(engine: Engine, inbox: Path) -> None:
+    import zipfile
+
+    archive = inbox / "tom.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("tom.pdf", b"")
+        zf.writestr("indre.zip", b"PK\x05\x06" + bytes(18))
+    results = run(engine, inbox)
+    assert results["tom.zip"].outcome in ("empty", "unsupported")
+    assert_one_line_naming(results["tom.zip"], archive, "none of its 2 member(s) could be stored")
+    assert run(engine, inbox)["tom.zip"].outcome == results["tom.zip"].outcome  # read again, not skipped as ok
+    check_good_stored(results)
