@@ -175,7 +175,10 @@ def database_counts(engine: Engine) -> dict[str, int]:
     with Session(engine) as session:
         return {
             "documents": session.scalar(select(func.count()).select_from(DocumentRow)) or 0,
-            "meetings": session.scalar(select(func.count()).select_from(MeetingRow)) or 0,
+            # an ESDH export's referat, item PDFs and bilag carry its meeting; the meeting is counted once
+            "meetings": session.scalar(select(func.count()).select_from(MeetingRow).where(
+                MeetingRow.document_id.not_in(select(DocumentPathRow.document_id).where(
+                    DocumentPathRow.role.in_(["minutes", "item", "attachment"]))))) or 0,
             "agenda_items": session.scalar(select(func.count()).select_from(AgendaItemRow)) or 0,
             "goals": session.scalar(select(func.count()).select_from(GoalRow)) or 0,
             "pages": session.scalar(select(func.coalesce(func.sum(DocumentRow.pages), 0))) or 0,

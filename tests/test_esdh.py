@@ -204,6 +204,8 @@ def test_edoc_publication_folder(engine: Engine, tmp_path: Path) -> None:
                      "200.PDF": ("attachment", "2"), "Budgetnotat.pdf": ("attachment", "2")}
     goals = list(queries.goal_rows(engine))
     assert [g["document"] for g in goals if "300" in g["text"]] == ["200.PDF"]  # the bilag's goal, found once
+    assert [g["meeting_date"] for g in goals if "300" in g["text"]] == ["2012-12-04"]  # with its meeting
+    assert queries.database_counts(engine)["meetings"] == 1
     again = run(engine, folder)
     assert {r.outcome for r in again.values()} == {"unchanged"}
 
