@@ -435,3 +435,36 @@ def test_xml_in_windows_1252_without_a_declaration_is_read(tmp_path: Path) -> No
     root, notes = parse_xml("<Meeting><Committee>Økonomiudvalget</Committee></Meeting>".encode("cp1252"))
     assert root.findtext("Committee") == "Økonomiudvalget"
     assert notes == ["the XML is not UTF-8 and names no encoding; read as Windows-1252"]
+
+
+def test_one_ingest_for_a_folder_mixing_plain_minutes_and_exports(engine: Engine, tmp_path: Path) -> None:
+    archive = tmp_path / "arkiv"
+    edoc_export(archive / "sundhed_2012-12-04")
+    acadre_export(archive / "acadre")
+    sbsys_zip(archive)
+    plain = corpus_path("text", "norddjurs_beskaeftigelsesraad_2024-08-29.txt")
+    (archive / "plain").mkdir()
+    shutil.copy(plain, archive / "plain" / plain.name)
+    results = run(engine, archive)
+    assert {r.outcome for r in results.values()} == {"ok", "unchanged"}, {
+        k: r.message for k, r in results.items() if r.outcome not in pipeline.GOOD}
+    by_doc: dict[str, list[str]] = {}
+    for i in items(engine):
+        by_doc.setdefault(i["document"], []).append(i["number"])
+    alone = make_engine(f"sqlite:///{tmp_path / 'alone.sqlite'}")
+    run(alone, archive / "plain")
+    assert by_doc == {"Publication7.xml": ["1", "2", "3"], "XML_1863.xml": ["715"],
+                      "eDocAgendaPublishing.xml": ["1", "2"], plain.name: [i["number"] for i in items(alone)]}
+    assert by_doc[plain.name]  # the plain minutes keep the items their own text gives
+    assert queries.database_counts(engine)["meetings"] == 4
+    assert {r.outcome for r in run(engine, archive).values()} == {"unchanged"}
+
+
+def test_zip_members_live_while_their_archive_does(tmp_path: Path) -> None:
+    from ingest.prune import path_exists
+
+    archive = tmp_path / "a.zip"
+    archive.write_bytes(b"PK\x05\x06" + bytes(18))
+    assert path_exists(f"{archive}!/mappe/bilag.pdf")
+    archive.unlink()
+    assert not path_exists(f"{archive}!/mappe/bilag.pdf")
