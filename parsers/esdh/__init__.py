@@ -39,7 +39,7 @@ def detect(path: Path, head: bytes | None = None) -> str | None:
     low = head.lower()
     if name.lower() == "edocagendapublishing.xml" or (b"<meetingagendatypes" in low and b"<meeting>" in low):
         return "edoc"
-    if _SBSYS_NAME.match(name) or (b"<publication>" in low and b"<agendas" in low):
+    if b"<publication" in low and (_SBSYS_NAME.match(name) or b"<agendas" in low):
         return "sbsys"
     if _ACADRE_NAME.match(name) and (b'name="producedagenda"' in low or b"<root>" in low):
         return "acadre"
