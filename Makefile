@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo clean debs browser
+.PHONY: run test lint demo clean debs debs-doc browser
 
 # Debian packages the OCR path needs (the OCR test skips without them), the fonts the layout-variation
 # PDFs are written in (those tests skip without them) and PostgreSQL, whose initdb/pg_ctl the storage
@@ -12,6 +12,8 @@ STAMP := $(VENV)/.installed
 # missing and when we may (root with apt-get); otherwise a note, never a failure.
 OCR_DEBS := ocrmypdf tesseract-ocr-dan fonts-dejavu-core
 PG_DEBS := postgresql
+# antiword reads old Word .doc bilag (catdoc is its fallback); the .doc tests skip without them
+DOC_DEBS := antiword catdoc
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,7 +22,12 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	@$(MAKE) --no-print-directory debs-doc
 	$(BIN)/maalspor ingest data/raw
+
+# only the .doc converter for `make run` (small and quick); `make test` installs all of `debs`
+debs-doc:
+	$(call install_debs,$(DOC_DEBS),command -v antiword >/dev/null 2>&1 && command -v catdoc >/dev/null 2>&1)
 
 # apt-get install $(1) unless the shell test $(2) says it is there already
 define install_debs
@@ -34,6 +41,7 @@ endef
 debs:
 	$(call install_debs,$(OCR_DEBS),command -v ocrmypdf >/dev/null 2>&1 && dpkg -s tesseract-ocr-dan fonts-dejavu-core >/dev/null 2>&1)
 	$(call install_debs,$(PG_DEBS),ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1)
+	$(call install_debs,$(DOC_DEBS),command -v antiword >/dev/null 2>&1 && command -v catdoc >/dev/null 2>&1)
 
 # Debian's Chromium for the review app's browser tests (Playwright drives it; no `playwright install`).
 browser:

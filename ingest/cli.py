@@ -290,12 +290,27 @@ def export_items(
     db: DbOption = None,
 ) -> None:
     """Agenda items: document, municipality, meeting_date, number, title, case_number, closed,
-    decision, page_start, page_end, anchor."""
+    decision, page_start, page_end, anchor, attachments (the bilag an ESDH export ties to the item)."""
     from ingest import queries
 
     _check_output(output)
     engine = _engine(db)
     _write(queries.item_rows(engine), fmt, output, queries.ITEM_FIELDS)
+
+
+@export_app.command("documents")
+def export_documents(
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.jsonl,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Stored documents, one row per name: source (path, or archive.zip!/member), role (minutes, item,
+    attachment, publication), sha256, format, pages, municipality, body, meeting_date, publication, item."""
+    from ingest import queries
+
+    _check_output(output)
+    engine = _engine(db)
+    _write(queries.document_rows(engine), fmt, output, queries.DOCUMENT_FIELDS)
 
 
 @export_app.command("goals")

@@ -137,6 +137,8 @@ def discover(inputs: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
     Hidden files and folders are skipped; files with an unsupported suffix and folders that
     cannot be listed come back as problems, so they are reported rather than silently missed.
     """
+    from ingest import archives  # imports this module
+
     files: list[Path] = []
     problems: list[FileResult] = []
     seen_dirs: set[str] = set()
@@ -173,8 +175,10 @@ def discover(inputs: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
                 if name.startswith("."):
                     continue
                 p = Path(dirpath) / name
-                if p.suffix.lower() in SUPPORTED_SUFFIXES:
+                if p.suffix.lower() in SUPPORTED_SUFFIXES or archives.wanted(p):
                     add(p)
+                elif archives.side_file(p):
+                    continue
                 else:
                     where = display_path(os.path.abspath(p))
                     problems.append(FileResult(where, "unsupported", f"{where}: unsupported file type "
@@ -607,9 +611,12 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
     Ctrl-C (`RunSummary.interrupted`): every document finished before it stays stored, and the
     summary says how far the run got, so the caller can tell the user to run it again.
     """
+    from ingest import archives  # imports this module
+
     start = time.perf_counter()
     files, problems = discover(inputs)
-    summary = RunSummary(results=list(problems), total=len(problems) + len(files))
+    files, zips, exports = archives.split(files)  # ESDH publications and ZIPs: ingest/archives.py
+    summary = RunSummary(results=list(problems), total=len(problems) + len(files) + len(zips) + len(exports))
 
     def done(path: Path, result: FileResult) -> None:
         summary.results.append(result)
@@ -621,6 +628,9 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
             _with_db(engine, lambda s, r=r: _record(s, r.path, None, None, r.outcome, r.message))
         if on_file:
             on_file(None, None, len(files))
+        for path, result in archives.ingest_archives(engine, zips, exports, archives.Options(
+                force=force, max_bytes=max_bytes, retry=retry, ocr=ocr, timeout=timeout)):
+            done(path, result)
         todo: list[Path] = []
         for path, known in unchanged_by_signature(files, engine, force=force, retry=retry, ocr=ocr):
             if known is not None:

@@ -35,6 +35,8 @@ def path_exists(stored: str) -> bool:
     """
     if os.path.lexists(stored):
         return True
+    if "!/" in stored:  # a member of a ZIP archive (`archive.zip!/member`) lives while its archive does
+        return path_exists(stored.split("!/", 1)[0])
     if "\\x" not in stored:
         return False
     folder = Path(stored).parent

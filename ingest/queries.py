@@ -26,7 +26,9 @@ from models.schema import (
 
 ITEM_FIELDS = ["document", "municipality", "municipality_code", "body", "meeting_date",
                "number", "title", "case_number", "closed", "decision",
-               "page_start", "page_end", "anchor"]
+               "page_start", "page_end", "anchor", "attachments"]
+DOCUMENT_FIELDS = ["source", "name", "role", "sha256", "format", "pages", "municipality", "body", "meeting_date",
+                   "publication", "item", "items", "goals"]
 GOAL_FIELDS = ["document", "municipality", "municipality_code", "body", "meeting_date",
                "agenda_item", "plan", "plan_year", "goal_id", "kind",
                "theme", "title", "text", "status_text", "verdict", "verdict_text", "expectation", "confidence",
@@ -71,13 +73,55 @@ def item_rows(engine: Engine) -> Iterator[dict[str, Any]]:
     with Session(engine) as session:
         names = _doc_names(session)
         meetings = _meetings(session)
+        attached = _attachments(session)
         for row in _in_name_order(session, names, "SELECT * FROM v_agenda_items WHERE 1 = 1", {}, "seq"):
             body, code = meetings.get(row["document_id"], (None, None))
             yield {"document": names.get(row["document_id"], ""), "municipality": row["municipality"],
                    "municipality_code": code, "body": body,
                    "meeting_date": row["meeting_date"], "number": row["number"], "title": row["title"],
                    "case_number": row["case_number"], "closed": bool(row["closed"]), "decision": row["decision"],
-                   "page_start": row["page_start"], "page_end": row["page_end"], "anchor": row["anchor"]}
+                   "page_start": row["page_start"], "page_end": row["page_end"], "anchor": row["anchor"],
+                   "attachments": attached.get((row["document_id"], row["number"]), [])}
+
+
+def _attachments(session: Session) -> dict[tuple[int, str], list[str]]:
+    """Per (publication document, item number): the sources of the bilag an ESDH export ties to that item."""
+    paths = session.execute(select(DocumentPathRow.document_id, DocumentPathRow.path, DocumentPathRow.role,
+                                   DocumentPathRow.publication, DocumentPathRow.item_number)
+                            .where(DocumentPathRow.publication.is_not(None))
+                            .order_by(DocumentPathRow.path)).all()
+    publication_doc = {p.path: p.document_id for p in paths if p.role == "publication"}
+    out: dict[tuple[int, str], list[str]] = {}
+    for p in paths:
+        doc = publication_doc.get(p.publication or "")
+        if p.role == "attachment" and p.item_number and doc is not None:
+            out.setdefault((doc, p.item_number), []).append(p.path)
+    return out
+
+
+def document_rows(engine: Engine) -> Iterator[dict[str, Any]]:
+    """Every stored document under each name it was found by: a path, or `archive.zip!/member` inside a
+    ZIP; its role in an ESDH export (`minutes`, `item`, `attachment`, `publication`; a plain file is
+    `minutes`), its meeting and the item it belongs to. The same bytes under two names are one document
+    listed twice."""
+    with Session(engine) as session:
+        docs = {d.id: d for d in session.execute(select(DocumentRow.id, DocumentRow.sha256, DocumentRow.format,
+                                                        DocumentRow.pages)).all()}
+        meetings = {m.document_id: m for m in session.scalars(select(MeetingRow))}
+        items = dict(session.execute(select(AgendaItemRow.document_id, func.count()).group_by(
+            AgendaItemRow.document_id)).all())
+        goals = dict(session.execute(select(GoalRow.document_id, func.count()).group_by(GoalRow.document_id)).all())
+        rows = session.execute(select(DocumentPathRow).order_by(DocumentPathRow.path)).scalars().all()
+        for p in rows:
+            d = docs.get(p.document_id)
+            if d is None:
+                continue
+            m = meetings.get(p.document_id)
+            yield {"source": p.path, "name": p.name, "role": p.role or "minutes", "sha256": d.sha256,
+                   "format": d.format, "pages": d.pages, "municipality": m.municipality if m else None,
+                   "body": m.body if m else None, "meeting_date": m.date if m else None,
+                   "publication": p.publication, "item": p.item_number, "items": items.get(p.document_id, 0),
+                   "goals": goals.get(p.document_id, 0)}
 
 
 def goal_rows(engine: Engine, municipality: str | None = None, year: int | None = None,
@@ -148,7 +192,10 @@ def database_counts(engine: Engine) -> dict[str, int]:
     with Session(engine) as session:
         return {
             "documents": session.scalar(select(func.count()).select_from(DocumentRow)) or 0,
-            "meetings": session.scalar(select(func.count()).select_from(MeetingRow)) or 0,
+            # an ESDH export's referat, item PDFs and bilag carry its meeting; the meeting is counted once
+            "meetings": session.scalar(select(func.count()).select_from(MeetingRow).where(
+                MeetingRow.document_id.not_in(select(DocumentPathRow.document_id).where(
+                    DocumentPathRow.role.in_(["minutes", "item", "attachment"]))))) or 0,
             "agenda_items": session.scalar(select(func.count()).select_from(AgendaItemRow)) or 0,
             "goals": session.scalar(select(func.count()).select_from(GoalRow)) or 0,
             "pages": session.scalar(select(func.coalesce(func.sum(DocumentRow.pages), 0))) or 0,

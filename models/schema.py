@@ -43,6 +43,11 @@ class DocumentPathRow(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     path: Mapped[str] = mapped_column(String(1024), unique=True)
     name: Mapped[str] = mapped_column(Bounded(512))
+    # provenance inside an ESDH export or ZIP (migration 0010): minutes, item, attachment or publication
+    # (NULL: a plain file); the publication's own path; the item number the document belongs to
+    role: Mapped[str | None] = mapped_column(Bounded(16), nullable=True)
+    publication: Mapped[str | None] = mapped_column(String(1024), nullable=True, index=True)
+    item_number: Mapped[str | None] = mapped_column(Bounded(16), nullable=True)
     document: Mapped[DocumentRow] = relationship(back_populates="paths")
 
 

@@ -682,3 +682,126 @@ def test_corpus_plus_every_bad_file_in_one_batch(engine: Engine, tmp_path: Path)
     again = run(engine, batch)
     assert all(again[name].outcome == "unchanged" for name in stored)
     assert doc_count(engine) == len(good) + 1
+
+
+# ---------------------------------------------------------------- exports and archives (ingest/archives.py)
+
+
+def test_truncated_publication_xml_is_corrupt(engine: Engine, inbox: Path) -> None:
+    whole = ('<?xml version="1.0"?><Publication><Agendas><Agenda ID="1"><Items><Item ID="1"><Caption>Budget'
+             "</Caption><Number>1</Number></Item></Items></Agenda></Agendas></Publication>")
+    xml = inbox / "Publication9.xml"
+    xml.write_text(whole[: len(whole) // 2], encoding="utf-8")  # a copy cut short
+    results = run(engine, inbox)
+    assert results["Publication9.xml"].outcome == "corrupt"
+    assert_one_line_naming(results["Publication9.xml"], xml, "not well-formed", "export the publication again")
+    check_good_stored(results)
+
+
+def test_xml_from_an_unknown_system_is_unsupported(engine: Engine, inbox: Path) -> None:
+    xml = inbox / "moede.xml"
+    xml.write_text('<?xml version="1.0"?><Dagsorden><Punkt nr="1">Budget</Punkt></Dagsorden>', encoding="utf-8")
+    results = run(engine, inbox)
+    assert results["moede.xml"].outcome == "unsupported"
+    assert_one_line_naming(results["moede.xml"], xml, "no ESDH publication maalspor knows", "SBSYS")
+    check_good_stored(results)
+
+
+def test_zip_bomb_is_refused_and_the_rest_goes_on(engine: Engine, inbox: Path) -> None:
+    import zipfile
+
+    bomb = inbox / "bilag.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("nuller.txt", "w", force_zip64=True) as member:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(64):  # 64 MB of zeros, about 64 kB packed: a ratio of 1000 to 1
+                member.write(chunk)
+        zf.writestr("referat.txt", "Referat fra Økonomiudvalget\n1. Budget 2020\nBeslutning: Godkendt.\n")
+    results = run(engine, inbox)
+    key = f"{bomb.resolve()}!/"
+    by_key = {r.path: r for r in results.values()}
+    refused = by_key[key + "nuller.txt"]
+    assert refused.outcome == "too_large" and "ZIP bomb" in refused.message and "\n" not in refused.message
+    assert refused.message.startswith(key + "nuller.txt")
+    assert by_key[key + "referat.txt"].outcome == "ok"
+    assert results["bilag.zip"].outcome == "ok" and "1 member(s) not stored" in results["bilag.zip"].message
+    check_good_stored(results)
+
+
+def test_zip_bomb_by_total_size_is_refused_whole(engine: Engine, inbox: Path) -> None:
+    import zipfile
+
+    bomb = inbox / "arkiv.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n in range(3):
+            zf.writestr(f"del{n}.txt", b"Referat\n" * 100_000)  # 800 kB each, 2.4 MB in all
+    results = run(engine, inbox, max_bytes=512 << 10)
+    assert results["arkiv.zip"].outcome == "too_large"
+    assert_one_line_naming(results["arkiv.zip"], bomb, "possible ZIP bomb", "unpack it by hand")
+    check_good_stored(results)
+
+
+def test_zip_of_zips_gets_one_line_per_inner_zip(engine: Engine, inbox: Path) -> None:
+    import io
+    import zipfile
+
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("referat.txt", "Referat\n1. Budget\n")
+    outer = inbox / "moeder.zip"
+    with zipfile.ZipFile(outer, "w") as zf:
+        zf.writestr("2019.zip", inner.getvalue())
+        zf.writestr("gemt som pdf.pdf", inner.getvalue())  # a ZIP under another name is still a ZIP in the ZIP
+        zf.writestr("2020/referat.txt", "Referat fra Økonomiudvalget\n1. Budget 2020\nBeslutning: Godkendt.\n")
+        zf.writestr("2020/referat.txt:Zone.Identifier", "[ZoneTransfer]\nZoneId=3\n")
+    results = run(engine, inbox)
+    by_key = {r.path: r for r in results.values()}
+    key = f"{outer.resolve()}!/"
+    for name in ("2019.zip", "gemt som pdf.pdf"):
+        nested = by_key[key + name]
+        assert nested.outcome == "unsupported" and "a ZIP inside the ZIP" in nested.message
+        assert nested.message.startswith(key + name) and "\n" not in nested.message
+    assert by_key[key + "2020/referat.txt"].outcome == "ok"
+    assert not any("Zone.Identifier" in k for k in by_key)
+    with Session(engine) as s:
+        paths = set(s.scalars(select(DocumentPathRow.path)))
+    assert key + "2020/referat.txt" in paths
+    again = run(engine, inbox)
+    assert again["moeder.zip"].outcome == "unchanged"
+    check_good_stored(results)
+
+
+def test_encrypted_zip_member_is_reported(engine: Engine, inbox: Path) -> None:
+    import zipfile
+
+    archive = inbox / "hemmelig.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("aaben.txt", "Referat\n1. Budget\n")
+        zf.writestr("lukket.txt", "Referat\n1. Personale\n")
+    data = bytearray(archive.read_bytes())
+    # set the "encrypted" flag of the second member in its local header and its central directory entry
+    for sig in (b"PK\x03\x04", b"PK\x01\x02"):
+        at = data.find(sig, data.find(sig) + 1)
+        flag = at + (6 if sig == b"PK\x03\x04" else 8)
+        data[flag] |= 0x1
+    archive.write_bytes(bytes(data))
+    results = run(engine, inbox)
+    by_key = {r.path: r for r in results.values()}
+    key = f"{archive.resolve()}!/"
+    assert by_key[key + "lukket.txt"].outcome == "encrypted" and "password" in by_key[key + "lukket.txt"].message
+    assert by_key[key + "aaben.txt"].outcome == "ok"
+    check_good_stored(results)
+
+
+def test_zip_with_nothing_readable_is_not_ok(engine: Engine, inbox: Path) -> None:
+    import zipfile
+
+    archive = inbox / "tom.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("tom.pdf", b"")
+        zf.writestr("indre.zip", b"PK\x05\x06" + bytes(18))
+    results = run(engine, inbox)
+    assert results["tom.zip"].outcome in ("empty", "unsupported")
+    assert_one_line_naming(results["tom.zip"], archive, "none of its 2 member(s) could be stored")
+    assert run(engine, inbox)["tom.zip"].outcome == results["tom.zip"].outcome  # read again, not skipped as ok
+    check_good_stored(results)

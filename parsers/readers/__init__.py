@@ -12,13 +12,14 @@ import zipfile
 from pathlib import Path
 
 from models.records import RawDocument
+from parsers.readers.doc import read_doc
 from parsers.readers.docx import read_docx
 from parsers.readers.errors import ReadError
 from parsers.readers.html import read_html
 from parsers.readers.pdf import read_pdf
 from parsers.readers.text import read_text
 
-SUPPORTED_SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx"}
+SUPPORTED_SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".doc"}
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 # Compound File Binary: Word 97-2003 (.doc) and every password-protected Office file, .docx included.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -137,12 +138,19 @@ def read_document(path: Path) -> RawDocument:
         raise ReadError("unsupported", f"the file is a ZIP archive{_zip_members(path)}, not a document: "
                                        "unpack it and ingest the files inside")
     if kind == "ole":
-        raise _ole_error(path)
+        error = _ole_error(path)
+        if error.kind == "unsupported" and suffix in (".doc", ".dot"):
+            return read_doc(path)
+        raise error
     if kind == "not-docx":
         raise ReadError("corrupt", "named .docx but it is not a Word package (no ZIP header): it is damaged or "
                                    "another format; download it again")
     if kind == "not-pdf":
         raise ReadError("corrupt", "named .pdf but it has no PDF header: it is not a PDF (or badly damaged); "
                                    "download it again")
+    if suffix == ".xml":
+        raise ReadError("unsupported", "an XML file that is no ESDH publication maalspor knows (SBSYS "
+                                       "Publication*.xml, eDoc eDocAgendaPublishing.xml, Acadre XML_<id>.xml): "
+                                       "ingest the export's PDFs or Word files instead")
     raise ReadError("unsupported", f"unsupported file type {path.suffix or '(no suffix)'}: "
                                    f"convert it to PDF, Word (.docx), HTML or text")
