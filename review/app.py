@@ -290,14 +290,12 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
 
     async def guarded(request: Request, user: UserSession, form: dict[str, str], target: str, anchor: str,
                       attempt: dict[str, str | None], fn, done: Response, action: str,  # type: ignore[no-untyped-def]
-                      others: dict[str, dict[str, str | None]] | None = None, strict: bool = False) -> Response:
+                      others: dict[str, dict[str, str | None]] | None = None) -> Response:
         """Apply `fn` only if nobody changed the anchor (and `others`) since the form was opened.
 
         A refused save gets the conflict page (or its JSON), status 409, with the values it would
         have set, the current ones and who changed them when; the page can re-apply them (a new
-        save at the current version, logged with both values) or keep the current ones. A save
-        that would set only what is there already goes through as a no-op; split and merge
-        (`strict`) are refused on any newer version, since they act on the whole goal.
+        save at the current version, logged with both values) or keep the current ones.
         """
         attempts = {anchor: attempt, **(others or {})}
         seen = {a: versions.seen_version(form.get("version" if a == anchor else f"version:{a}")) for a in attempts}
@@ -308,17 +306,11 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
         def work() -> tuple[versions.Conflict | None, dict[str, int]]:
             with Session(engine) as session, session.begin():
                 rows = {a: versions.take(session, target, a) for a in sorted(attempts)}  # one order: no deadlock
-                stale = False
                 for a in attempts:
-                    if seen[a] == rows[a].version:
-                        continue
-                    found = versions.conflict(session, rows[a], seen[a], attempts[a])
-                    if strict or seen[a] is None or any(fc.reapply for fc in found.fields):
+                    if seen[a] != rows[a].version:
+                        found = versions.conflict(session, rows[a], seen[a], attempts[a])
                         versions.record_refusal(session, user.user, found, action)
                         return found, {b: r.version for b, r in rows.items()}
-                    stale = True
-                if stale:  # what this form changed is there already; its other fields are an old copy: no write
-                    return None, {a: r.version for a, r in rows.items()}
                 try:
                     fn(session)
                 except overlay.ReviewError as exc:
@@ -402,7 +394,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
         return await guarded(request, user, form, "goal", anchor, {"text": form.get("first", "")},
                              lambda s: overlay.split_goal(s, user.user, anchor, form.get("first", ""),
                                                           form.get("second", ""), form.get("reason")),
-                             back(form, anchor), "split", strict=True)
+                             back(form, anchor), "split")
 
     @app.post("/goal/merge")
     async def goal_merge(request: Request) -> Response:
@@ -412,7 +404,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             raise Refused(400, "choose another goal of this document to merge with")
         return await guarded(request, user, form, "goal", anchor, {}, lambda s: overlay.merge_goals(
             s, user.user, anchor, other, form.get("reason")), back(form, anchor), "merge",
-            others={other: {"not_goal": "1"}}, strict=True)
+            others={other: {"not_goal": "1"}})
 
     @app.post("/item/edit")
     async def item_edit(request: Request) -> Response:
