@@ -280,3 +280,41 @@ def test_load_concurrent_sessions_lose_nothing(archive: Engine, server: str) -> 
             assert effective(engine, anchor)["title"] == mine[-1][3]  # the last accepted save is what it holds
         assert logged.get((anchor, "set"), 0) == len(mine)
         assert logged.get((anchor, "conflict"), 0) == sum(1 for r in refused if r[0] == anchor)
+
+
+def test_link_decisions_are_never_made_over_an_unseen_one(archive: Engine) -> None:
+    from typer.testing import CliRunner
+
+    from ingest.cli import app as cli
+
+    url = archive.url.render_as_string(hide_password=False)
+    a, b = first_goal(archive, "1.2", 2023), first_goal(archive, "2.2", 2024)
+
+    def link_set(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["link-set", a.anchor, b.anchor, *args, "--db", url])
+        return result.exit_code, " ".join(result.output.split())
+
+    def state_and_version() -> tuple[str, int]:
+        result = CliRunner().invoke(cli, ["export", "links", "--db", url])
+        rows = [json.loads(line) for line in result.output.splitlines()]
+        return next((r["state"], r["version"]) for r in rows if (r["from_anchor"], r["to_anchor"]) ==
+                    (a.anchor, b.anchor))
+
+    code, out = link_set("confirmed", "--user", "anna", "--version", "0")
+    assert code == 0 and "now confirmed" in out and "version 1" in out
+    assert state_and_version() == ("confirmed", 1)
+    code, out = link_set("rejected", "--user", "cleo", "--version", "0")  # decided on what she saw before
+    assert code == 1 and "not changed: anna set" in out and "to confirmed" in out and "--version 1" in out
+    code, out = link_set("rejected", "--user", "cleo")  # without a version: anna decided it last
+    assert code == 1 and "not changed" in out
+    assert state_and_version() == ("confirmed", 1)
+    code, out = link_set("rejected", "--user", "cleo", "--version", "1")  # having seen anna's decision
+    assert code == 0 and "now rejected" in out
+    code, out = link_set("proposed", "--user", "cleo")  # her own last decision
+    assert code == 0 and state_and_version() == ("proposed", 3)
+    with Session(archive) as s:
+        log = [(r.user_name, r.action, r.old_value, r.new_value) for r in s.scalars(
+            select(ReviewAuditRow).where(ReviewAuditRow.target == "link").order_by(ReviewAuditRow.id))]
+    assert log == [("anna", "link", None, "confirmed"), ("cleo", "conflict", "confirmed", "rejected"),
+                   ("cleo", "conflict", "confirmed", "rejected"), ("cleo", "link", "confirmed", "rejected"),
+                   ("cleo", "link", "rejected", "proposed")]
