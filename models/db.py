@@ -4,7 +4,8 @@ Write commands (`ingest`, `prune`, `db upgrade`) open with `make_engine`, which 
 schema to the newest Alembic revision; two processes doing that at once on a new database
 are serialised by a lock (a file lock beside a SQLite file, an advisory lock on PostgreSQL)
 and the second one finds the schema already made. Read-only commands (`goals`, `export`,
-`status`) open with `open_readonly`: a SQLite file is opened `mode=ro` with `query_only`, so
+`status`, `history`, `chart`, `sql`, ...) open with `open_readonly` (`sql` with its opener
+`sqlite_readonly_connect`): a SQLite file is opened `mode=ro` with `query_only`, so
 they work for a user who may only read the file, never create a database where there was
 none, and ask for `maalspor db upgrade` instead of migrating an old schema.
 

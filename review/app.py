@@ -299,6 +299,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
         """
         attempts = {anchor: attempt, **(others or {})}
         seen = {a: versions.seen_version(form.get("version" if a == anchor else f"version:{a}")) for a in attempts}
+        reason = form.get("reason", "")
         if form.get("reapplied"):
             form["reason"] = f"re-applied over {form['reapplied']}" + (f"; {form['reason']}" if form.get("reason")
                                                                         else "")
@@ -327,6 +328,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             keep = {fc.field for fc in found.fields if fc.reapply}
             hidden = {k: v for k, v in hidden.items() if k not in attempt or k in keep}
         hidden.update({("version" if a == anchor else f"version:{a}"): str(v) for a, v in now.items()})
+        hidden["reason"] = reason
         hidden["reapplied"] = (f"{found.changed_by}'s change of {found.changed_at:%Y-%m-%d %H:%M:%S}"
                                if found.changed_by and found.changed_at else "a newer change")
         if wants_json(request):
