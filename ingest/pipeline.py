@@ -200,6 +200,19 @@ def _without_database_files(engine: Engine, files: list[Path], problems: list[Fi
             [p for p in problems if os.path.realpath(p.path) not in own])
 
 
+def _forget_database_files(session: Session) -> None:
+    """Outcomes an older maalspor recorded for the database's own files (`unsupported`) go, once."""
+    database = session.get_bind().url.database if session.get_bind().dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    own = {display_path(os.path.abspath(database) + suffix) for suffix in DATABASE_SIDECARS}
+    own |= {display_path(os.path.realpath(database) + suffix) for suffix in DATABASE_SIDECARS}
+    with session.begin():
+        stale = session.scalars(select(FileOutcomeRow).where(FileOutcomeRow.path.in_(sorted(own)))).all()
+        for row in stale:
+            session.delete(row)
+
+
 def megabytes(size: int) -> str:
     """A size as people say it, rounded down so that it never crosses a limit: a 1.5 MB file
     is "1.5 MB", not "2 MB" over a 1 MB limit."""
@@ -635,6 +648,7 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
             on_file(path, result, len(files))
 
     try:
+        _with_db(engine, _forget_database_files)
         for r in problems:
             _with_db(engine, lambda s, r=r: _record(s, r.path, None, None, r.outcome, r.message))
         if on_file:

@@ -16,11 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from ingest import pipeline
 from ingest.cli import app
 from models.db import make_engine
+from models.store import record_outcome
 from tests.conftest import corpus_path
 
 FILES = ("norddjurs_beskaeftigelsesraad_2024-08-29.txt", "norddjurs_opfoelgning_2023-2024_tabel.txt")
@@ -111,6 +113,16 @@ def test_an_archive_folder_holding_its_database_reingests_unchanged(tmp_path: Pa
     try:
         sidecars = {p.name for p in archive.iterdir()} - {"sub"}
         assert {"maalspor.sqlite", "maalspor.sqlite-wal", "maalspor.sqlite-shm"} <= sidecars
+        engine = make_engine(url)  # what an older maalspor recorded for the database's own files
+        with Session(engine) as session, session.begin():
+            for name in ("maalspor.sqlite", "maalspor.sqlite-wal"):
+                record_outcome(session, str((archive / name).resolve()), None, None, "unsupported",
+                               f"{name}: unsupported file type")
+        engine.dispose()
+        assert "unsupported" in runner.invoke(app, ["status", "--db", url]).output
+        second = runner.invoke(app, ["ingest", "--db", url, "arkiv/"])
+        assert second.exit_code == 0, second.output
+        assert "unsupported" not in runner.invoke(app, ["status", "--db", url]).output  # forgotten, once
         before = runner.invoke(app, ["sql", "--db", url, "--format", "csv",
                                      "SELECT count(*) FROM goals UNION ALL SELECT count(*) FROM file_outcomes"])
         second = runner.invoke(app, ["ingest", "--db", url, "arkiv/"])
