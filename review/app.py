@@ -279,7 +279,10 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
 
     # ----- writing -----
     def commit(fn) -> None:  # type: ignore[no-untyped-def]
+        """A write without a version to check (adding a goal, withdrawing an orphan)."""
         with Session(engine) as session, session.begin():
+            if engine.dialect.name == "sqlite":  # the write lock before the first read (see versions.take)
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             try:
                 fn(session)
             except overlay.ReviewError as exc:

@@ -187,6 +187,29 @@ def test_items_split_and_merge_follow_the_same_rule(archive: Engine) -> None:
     assert r.status_code == 409 and effective(engine, b.anchor)["text"] == b.text
 
 
+def test_an_added_goal_and_its_withdrawal_move_its_version(archive: Engine) -> None:
+    """Writes without a form version (adding a goal, withdrawing it from the log) still move the
+    goal's version, so a page opened before them is refused."""
+    engine = archive
+    anna, cleo = TestClient(create_app(engine)), TestClient(create_app(engine))
+    a_csrf, c_csrf = login(anna, "anna"), login(cleo, "cleo")
+    with engine.connect() as c:
+        sha = c.execute(text("SELECT sha256 FROM documents")).scalar()
+    r = anna.post("/goal/add", data={"csrf": a_csrf, "document_sha256": sha, "text": "Et mål parseren overså.",
+                                     "verdict": "none"}, follow_redirects=False)
+    assert r.status_code == 303
+    added = re.search(r"anchor=([^&]+)", r.headers["location"]).group(1)  # type: ignore[union-attr]
+    added = html.unescape(httpx.URL(f"/?anchor={added}").params["anchor"])
+    stale = open_page(cleo, added)
+    with engine.connect() as c:
+        rid = c.execute(text("SELECT id FROM review_goals WHERE anchor = :a"), {"a": added}).scalar()
+    r = anna.post("/orphan/withdraw", data={"csrf": a_csrf, "kind": "added_goal", "id": str(rid)},
+                  follow_redirects=False)
+    assert r.status_code == 303 and effective(engine, added) is None
+    r = cleo.post("/goal/edit", data={"csrf": c_csrf, "anchor": added, "title": "Cleos titel", **stale})
+    assert r.status_code == 409 and "not_goal" in r.text
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
