@@ -61,7 +61,8 @@ def readonly_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
             (mounted / "probe").write_text("x")  # really read-only, even for root
         yield mounted / "maalspor.sqlite"
     finally:
-        subprocess.run(["umount", str(mounted)], check=False)
+        # lazily: an engine a command left in this process may still hold the file open (EBUSY)
+        subprocess.run(["umount", "-l", str(mounted)], check=False)
 
 
 @pytest.mark.parametrize("args", [
