@@ -416,29 +416,60 @@ def link_set(
     from_anchor: Annotated[str, typer.Argument(help="Anchor of the earlier goal (see `export links`).")],
     to_anchor: Annotated[str, typer.Argument(help="Anchor of the later goal.")],
     state: Annotated[LinkState, typer.Argument(help="confirmed, rejected, or proposed again.")],
+    version: Annotated[int | None, typer.Option(
+        "--version", help="The link's version as you saw it (`export links`, column version); a link decided "
+                          "since is left alone.")] = None,
+    user: Annotated[str | None, typer.Option(help="Who decides, for the audit log (default: your login).")] = None,
     db: DbOption = None,
 ) -> None:
     """A reviewer's decision on a link, or a link the linker missed; series are recomputed.
 
     Rejected links never join a series and are not proposed again; confirmed ones are never dropped.
+    A decision never replaces another reviewer's unseen: with --version it is refused when the link
+    changed since that version, and without it when someone else decided the link last (exit 1).
 
     Example: maalspor link-set 88a95ef411a554ca:goal:2023:1.2 88a95ef411a554ca:goal:2024:2.2 confirmed
     """
+    import getpass
+
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
     from models.links import set_state
-    from models.schema import GoalRow
+    from models.schema import GoalLinkRow, GoalRow
+    from review import overlay, versions
 
+    who = user or os.environ.get("USER") or getpass.getuser()
     engine = _engine(db, write=True)
     with Session(engine) as session, session.begin():
+        held = versions.take(session, "link", versions.link_key(from_anchor, to_anchor))  # first: see versions.py
         for anchor in (from_anchor, to_anchor):
             if not session.scalar(select(func.count()).select_from(GoalRow).where(GoalRow.anchor == anchor)):
                 _say(f"no goal with anchor {anchor}: copy anchors from `maalspor export links` or goal_history",
                      "red")
                 raise typer.Exit(2)
-        row = set_state(session, from_anchor, to_anchor, state.value)
-        _say(f"link {from_anchor} → {to_anchor} is now {row.state} ({row.method}, score {row.score:g})")
+        before = session.scalar(select(GoalLinkRow.state).where(GoalLinkRow.from_anchor == from_anchor,
+                                                                GoalLinkRow.to_anchor == to_anchor))
+        stale = (version is not None and version != held.version) or \
+                (version is None and held.version > 0 and held.changed_by not in (None, who))
+        when = f"{held.changed_at:%Y-%m-%d %H:%M:%S}" if held.changed_at else "?"
+        by, current = held.changed_by, held.version
+        if stale:  # logged, and committed, as every refused attempt is; nothing else changes
+            overlay.audit(session, who, "conflict", "link", from_anchor, "state", before, state.value,
+                          f"to {to_anchor}: refused, seen version {version if version is not None else '(none)'}, "
+                          f"now {held.version} ({held.changed_by}, {when})")
+        else:
+            row = set_state(session, from_anchor, to_anchor, state.value)
+            overlay.audit(session, who, "link", "link", from_anchor, "state", before, row.state, f"to {to_anchor}")
+            current = versions.count_up(held, who)
+            done = f"link {from_anchor} → {to_anchor} is now {row.state} ({row.method}, score {row.score:g}; " \
+                   f"version {current})"
+    if stale:
+        _say(f"not changed: {by} set link {from_anchor} → {to_anchor} to {before} at {when} "
+             f"(version {current}{'' if version is None else f', you saw {version}'}); to put {state.value} "
+             f"over it, run the same command with --version {current}", "red")
+        raise typer.Exit(1)
+    _say(done)
 
 
 @app.command()

@@ -18,7 +18,7 @@ from models.links import municipality_key
 
 LINK_FIELDS = ["municipality", "series", "from_document", "from_plan_year", "from_goal_id", "from_follow_up_date",
                "to_document", "to_plan_year", "to_goal_id", "to_follow_up_date", "score", "state", "method",
-               "reasons", "from_anchor", "to_anchor"]
+               "reasons", "from_anchor", "to_anchor", "version"]
 HISTORY_FIELDS = ["municipality", "body", "series", "plan", "plan_year", "follow_up_date", "goal_id", "title",
                   "statement", "verdict", "expectation", "target_value", "target_unit", "target_period",
                   "target_raw", "observed_value", "observed_unit", "observed_period", "observed_raw", "document",
@@ -86,8 +86,12 @@ def link_rows(engine: Engine) -> Iterator[dict[str, Any]]:
         for r in conn.execute(text("SELECT anchor, document, plan_year, goal_id, follow_up_date, series, "
                                    "municipality FROM goal_history ORDER BY goal_row")):
             goals.setdefault(r.anchor, dict(r._mapping))
-        links = conn.execute(text("SELECT from_anchor, to_anchor, municipality, score, reasons, method, state "
-                                  "FROM goal_links ORDER BY municipality, from_anchor, to_anchor")).all()
+        # version: what `maalspor link-set --version` expects, so a decision is never made over an unseen one
+        links = conn.execute(text("SELECT l.from_anchor, l.to_anchor, l.municipality, l.score, l.reasons, l.method, "
+                                  "l.state, COALESCE(v.version, 0) AS version FROM goal_links l "
+                                  "LEFT JOIN review_versions v ON v.target = 'link' "
+                                  "AND v.anchor = l.from_anchor || ' -> ' || l.to_anchor "
+                                  "ORDER BY l.municipality, l.from_anchor, l.to_anchor")).all()
     for link in links:
         a, b = goals.get(link.from_anchor, {}), goals.get(link.to_anchor, {})
         reasons = link.reasons
@@ -100,7 +104,7 @@ def link_rows(engine: Engine) -> Iterator[dict[str, Any]]:
                "to_document": b.get("document"), "to_plan_year": b.get("plan_year"), "to_goal_id": b.get("goal_id"),
                "to_follow_up_date": b.get("follow_up_date"), "score": link.score, "state": link.state,
                "method": link.method, "reasons": reasons, "from_anchor": link.from_anchor,
-               "to_anchor": link.to_anchor}
+               "to_anchor": link.to_anchor, "version": link.version}
 
 
 def figure_text(value: float | None, unit: str | None, raw: str | None) -> str:

@@ -187,6 +187,36 @@ def discover(inputs: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
     return files, problems
 
 
+# Files SQLite (and our migration lock) keep beside a database: `<db>-wal`, `<db>-shm`, ...
+DATABASE_SIDECARS = ("", "-wal", "-shm", "-journal", "-migrate.lock")
+
+
+def _without_database_files(engine: Engine, files: list[Path], problems: list[FileResult]
+                            ) -> tuple[list[Path], list[FileResult]]:
+    """An archive folder may hold the database it is ingested into; the database file and its
+    sidecars are the tool's own, never documents, so they are left out quietly wherever they sit."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return files, problems
+    base = os.path.realpath(database)
+    own = {base + suffix for suffix in DATABASE_SIDECARS}
+    return ([f for f in files if os.path.realpath(f) not in own],
+            [p for p in problems if os.path.realpath(p.path) not in own])
+
+
+def _forget_database_files(session: Session) -> None:
+    """Outcomes an older maalspor recorded for the database's own files (`unsupported`) go, once."""
+    database = session.get_bind().url.database if session.get_bind().dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    own = {display_path(os.path.abspath(database) + suffix) for suffix in DATABASE_SIDECARS}
+    own |= {display_path(os.path.realpath(database) + suffix) for suffix in DATABASE_SIDECARS}
+    with session.begin():
+        stale = session.scalars(select(FileOutcomeRow).where(FileOutcomeRow.path.in_(sorted(own)))).all()
+        for row in stale:
+            session.delete(row)
+
+
 def megabytes(size: int) -> str:
     """A size as people say it, rounded down so that it never crosses a limit: a 1.5 MB file
     is "1.5 MB", not "2 MB" over a 1 MB limit."""
@@ -615,6 +645,7 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
 
     start = time.perf_counter()
     files, problems = discover(inputs)
+    files, problems = _without_database_files(engine, files, problems)
     files, zips, exports = archives.split(files)  # ESDH publications and ZIPs: ingest/archives.py
     summary = RunSummary(results=list(problems), total=len(problems) + len(files) + len(zips) + len(exports))
 
@@ -624,6 +655,7 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
             on_file(path, result, len(files))
 
     try:
+        _with_db(engine, _forget_database_files)
         for r in problems:
             _with_db(engine, lambda s, r=r: _record(s, r.path, None, None, r.outcome, r.message))
         if on_file:

@@ -1,7 +1,8 @@
 """`maalspor sql`: analysts' own SELECTs, with no way to change the database.
 
 Three locks, so that no one of them has to be perfect: the statement must start like a
-query; SQLite is opened read-only (`mode=ro` URI) with `PRAGMA query_only` and an authorizer
+query; SQLite is opened by the same opener as every reading command (`mode=ro`, `immutable=1` where
+the folder cannot be written and no writer is present, `PRAGMA query_only`) plus an authorizer
 that refuses writes, ATTACH and pragma assignments (`PRAGMA writable_schema=1`); PostgreSQL
 and other servers run it inside a READ ONLY transaction that is rolled back. The database is
 never migrated or created by this command.
@@ -18,7 +19,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from models.db import database_url, display_url, scrub
+from models.db import database_url, display_url, open_readonly, scrub, sqlite_readonly_connect
 
 QUERY_STARTS = ("select", "with", "values", "explain", "pragma")
 # pragmas that only read; any other pragma, and any pragma with a value, is refused
@@ -92,9 +93,8 @@ def _run_sqlite(path: str, sql: str) -> Result:
     file = Path(path)
     if not file.is_file():
         raise QueryError(f"no database at {path}: run `maalspor ingest` first, or pass --db")
-    conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    conn = sqlite_readonly_connect(file)
     try:
-        conn.execute("PRAGMA query_only=1")
         conn.set_authorizer(_authorizer)
         try:
             cur = conn.execute(sql)
@@ -112,9 +112,7 @@ def _run_sqlite(path: str, sql: str) -> Result:
 
 def _run_server(url: str, sql: str) -> Result:
     """The query on the driver's own cursor, without parameters, so a `%` in LIKE '%x%' stays a `%`."""
-    from sqlalchemy import create_engine
-
-    engine = create_engine(url)
+    engine = open_readonly(url, check_schema=False)  # a READ ONLY session, as every reading command opens it
     try:
         try:
             conn = engine.connect()

@@ -4,7 +4,8 @@ Write commands (`ingest`, `prune`, `db upgrade`) open with `make_engine`, which 
 schema to the newest Alembic revision; two processes doing that at once on a new database
 are serialised by a lock (a file lock beside a SQLite file, an advisory lock on PostgreSQL)
 and the second one finds the schema already made. Read-only commands (`goals`, `export`,
-`status`) open with `open_readonly`: a SQLite file is opened `mode=ro` with `query_only`, so
+`status`, `history`, `chart`, `sql`, ...) open with `open_readonly` (`sql` with its opener
+`sqlite_readonly_connect`): a SQLite file is opened `mode=ro` with `query_only`, so
 they work for a user who may only read the file, never create a database where there was
 none, and ask for `maalspor db upgrade` instead of migrating an old schema.
 
@@ -128,6 +129,23 @@ def make_engine(url: str | None = None, migrate: bool = True) -> Engine:
     return engine
 
 
+def sqlite_readonly_connect(path: Path) -> sqlite3.Connection:
+    """The one way every reading command opens a SQLite file: `mode=ro`, `query_only`, and
+    `immutable=1` where nothing can be writing.
+
+    A WAL database needs its -shm file; where a reader cannot create it (a folder it may not
+    write to: a read-only share, a mounted snapshot) and no writer has left one, nothing can be
+    writing, so it is read as immutable. A writer that is present keeps its -shm beside the file.
+    """
+    where = str(path.resolve())
+    shm = Path(f"{where}-shm")
+    immutable = not shm.exists() and not os.access(path.resolve().parent, os.W_OK)
+    uri = f"file:{quote(where)}?mode=ro" + ("&immutable=1" if immutable else "")
+    conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+    conn.execute("PRAGMA query_only=ON")
+    return conn
+
+
 def open_readonly(url: str | None = None, check_schema: bool = True) -> Engine:
     """An engine that cannot write, for the commands that only read.
 
@@ -141,15 +159,9 @@ def open_readonly(url: str | None = None, check_schema: bool = True) -> Engine:
         if not path.is_file():
             raise DatabaseProblem(f"no database at {path.resolve()}: run `maalspor ingest` first, "
                                   "or give the right one with --db")
-        where = str(path.resolve())
-        # A WAL database needs its -shm file; where a reader cannot create it (a folder it may
-        # not write to) and no writer has left one, nothing can be writing: read it as immutable.
-        shm = Path(f"{where}-shm")
-        immutable = not shm.exists() and not os.access(path.parent, os.W_OK)
-        uri = f"file:{quote(where)}?mode=ro" + ("&immutable=1" if immutable else "")
 
         def connect() -> sqlite3.Connection:
-            return sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+            return sqlite_readonly_connect(path)
 
         engine = create_engine(parsed, creator=connect)
         event.listen(engine, "connect", _sqlite_read_pragmas)

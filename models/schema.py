@@ -244,6 +244,18 @@ class ReviewGoalRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class ReviewVersionRow(Base):
+    """The version a goal, item or link was last changed at (migration 0011): a save made from a form
+    opened at an older version is refused, never applied over the newer change (review/versions.py)."""
+
+    __tablename__ = "review_versions"
+    target: Mapped[str] = mapped_column(String(8), primary_key=True)
+    anchor: Mapped[str] = mapped_column(String(330), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    changed_by: Mapped[str | None] = mapped_column(String(64))
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class ReviewAuditRow(Base):
     """Append-only: who changed what, when, from which value to which, and why."""
 

@@ -14,16 +14,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from models import headline
 from models.records import HEADLINE_FIELDS
 from models.schema import AgendaItemRow, DocumentRow, ReviewGoalRow
-from review import overlay, queue, source
+from review import overlay, queue, source, versions
 from review.auth import Sessions, UserSession, check_password, csrf_ok
 
 HERE = Path(__file__).parent
@@ -171,6 +172,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
         f = filters(request)
         f.kind = "goal"
         with Session(engine) as session:
+            version = versions.version_of(session, "goal", anchor)  # before the values: see review/versions.py
             goal = overlay.effective_goal(session, anchor)
             if goal is None:
                 raise Refused(404, "no such goal: it may have been re-parsed away; see the orphans list")
@@ -181,6 +183,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             docname = next((r["document"] for r in every if r["anchor"] == anchor), None)
             siblings = [r for r in every if r["document"] == docname and r["anchor"] != anchor
                         and r["state"] != "rejected"]
+            sibling_versions = versions.versions_of(session, "goal", [r["anchor"] for r in siblings])
             path = source.source_file(session, goal["document_sha256"])
             text = doc.text if doc else ""
             span = source.text_span(text, *source.narrow(text, goal["start"], goal["end"], _located_by(goal)[0]))
@@ -206,6 +209,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
                     is_pdf=bool(path and path.suffix.lower() == ".pdf"),
                     span=span, prev=prev_a, next=next_a, pos=pos, total=len(rows), qs=urlencode(f.query()),
                     history=history, verdicts=overlay.VERDICTS, fields=overlay.GOAL_FIELDS, doc_name=docname,
+                    version=version, sibling_versions=sibling_versions,
                     siblings=sorted(siblings, key=lambda r: (r["plan_year"] or 0, r["goal_id"] or "")))
 
     @app.get("/page.png")
@@ -235,6 +239,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
         f = filters(request)
         f.kind = "item"
         with Session(engine) as session:
+            version = versions.version_of(session, "item", anchor)  # before the values: see review/versions.py
             _, rows = rows_for(session, f)
             row = next((r for r in rows if r["anchor"] == anchor), None)
             if row is None:
@@ -250,6 +255,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
         prev_a, next_a, pos = neighbours(rows, anchor)
         is_pdf = bool(path and path.suffix.lower() == ".pdf")
         return page(request, "item.html", user, is_pdf=is_pdf, it=row, span=span, prev=prev_a, next=next_a, pos=pos,
+                    version=version,
                     total=len(rows), qs=urlencode(f.query()), history=history)
 
     @app.get("/item.png")
@@ -281,11 +287,69 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
 
     # ----- writing -----
     def commit(fn) -> None:  # type: ignore[no-untyped-def]
+        """A write without a version to check (adding a goal, withdrawing an orphan)."""
         with Session(engine) as session, session.begin():
+            if engine.dialect.name == "sqlite":  # the write lock before the first read (see versions.take)
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             try:
                 fn(session)
             except overlay.ReviewError as exc:
                 raise Refused(400, str(exc)) from exc
+
+    def wants_json(request: Request) -> bool:
+        return "application/json" in request.headers.get("accept", "")
+
+    async def guarded(request: Request, user: UserSession, form: dict[str, str], target: str, anchor: str,
+                      attempt: dict[str, str | None], fn, done: Response, action: str,  # type: ignore[no-untyped-def]
+                      others: dict[str, dict[str, str | None]] | None = None) -> Response:
+        """Apply `fn` only if nobody changed the anchor (and `others`) since the form was opened.
+
+        A refused save gets the conflict page (or its JSON), status 409, with the values it would
+        have set, the current ones and who changed them when; the page can re-apply them (a new
+        save at the current version, logged with both values) or keep the current ones.
+        """
+        attempts = {anchor: attempt, **(others or {})}
+        seen = {a: versions.seen_version(form.get("version" if a == anchor else f"version:{a}")) for a in attempts}
+        reason = form.get("reason", "")
+        if form.get("reapplied"):
+            form["reason"] = f"re-applied over {form['reapplied']}" + (f"; {form['reason']}" if form.get("reason")
+                                                                        else "")
+
+        def work() -> tuple[versions.Conflict | None, dict[str, int]]:
+            with Session(engine) as session, session.begin():
+                rows = {a: versions.take(session, target, a) for a in sorted(attempts)}  # one order: no deadlock
+                for a in attempts:
+                    if seen[a] != rows[a].version:
+                        found = versions.conflict(session, rows[a], seen[a], attempts[a])
+                        versions.record_refusal(session, user.user, found, action)
+                        return found, {b: r.version for b, r in rows.items()}
+                try:
+                    fn(session)
+                except overlay.ReviewError as exc:
+                    raise Refused(400, str(exc)) from exc
+                return None, {a: versions.bump(session, r, user.user) for a, r in rows.items()}
+
+        found, now = await run_in_threadpool(work)
+        if found is None:
+            if wants_json(request):
+                return JSONResponse({"ok": True, "anchor": anchor, "version": now[anchor], "versions": now})
+            return done
+        hidden = {k: v for k, v in form.items() if k not in ("csrf", "reapplied") and not k.startswith("version")}
+        if action == "edit":  # re-apply only what this reviewer changed, never their stale copy of the rest
+            keep = {fc.field for fc in found.fields if fc.reapply}
+            hidden = {k: v for k, v in hidden.items() if k not in attempt or k in keep}
+        hidden.update({("version" if a == anchor else f"version:{a}"): str(v) for a, v in now.items()})
+        hidden["reason"] = reason
+        hidden["reapplied"] = (f"{found.changed_by}'s change of {found.changed_at:%Y-%m-%d %H:%M:%S}"
+                               if found.changed_by and found.changed_at else "a newer change")
+        if wants_json(request):
+            return JSONResponse({**found.as_json(), "reapply": hidden}, status_code=409)
+        kind = "item" if target == "item" else "goal"
+        back_url = f"/{kind}?{urlencode({'anchor': anchor})}&{form.get('qs', '')}"
+        response = page(request, "conflict.html", user, c=found, hidden=hidden, action_url=request.url.path,
+                        back_url=back_url, kind=kind)
+        response.status_code = 409
+        return response
 
     @app.post("/goal/edit")
     async def goal_edit(request: Request) -> Response:
@@ -307,8 +371,8 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
                           for f in HEADLINE_FIELDS}
                 overlay.set_field(session, user.user, "goal", anchor, "headline", json.dumps(values),
                                   form.get("reason"))
-        commit(run)
-        return back(form, anchor)
+        attempt = {f: form[f] for f in [*overlay.GOAL_FIELDS, "figures"] if f in form}
+        return await guarded(request, user, form, "goal", anchor, attempt, run, back(form, anchor), "edit")
 
     @app.post("/goal/flag")
     async def goal_flag(request: Request) -> Response:
@@ -319,8 +383,10 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
                         "not_goal": ("not_goal", "1"), "restore": ("not_goal", None)}.get(action, (None, None))
         if field is None:
             raise Refused(400, f"unknown action {action!r}")
-        commit(lambda s: overlay.set_field(s, user.user, "goal", anchor, field, value, form.get("reason")))
-        return back(form, form.get("next") or anchor)
+        return await guarded(request, user, form, "goal", anchor, {field: value},
+                             lambda s: overlay.set_field(s, user.user, "goal", anchor, field, value,
+                                                         form.get("reason")),
+                             back(form, form.get("next") or anchor), action)
 
     @app.post("/goal/add")
     async def goal_add(request: Request) -> Response:
@@ -344,16 +410,20 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
     async def goal_split(request: Request) -> Response:
         user, form = await writer(request)
         anchor = form.get("anchor", "")
-        commit(lambda s: overlay.split_goal(s, user.user, anchor, form.get("first", ""), form.get("second", ""),
-                                            form.get("reason")))
-        return back(form, anchor)
+        return await guarded(request, user, form, "goal", anchor, {"text": form.get("first", "")},
+                             lambda s: overlay.split_goal(s, user.user, anchor, form.get("first", ""),
+                                                          form.get("second", ""), form.get("reason")),
+                             back(form, anchor), "split")
 
     @app.post("/goal/merge")
     async def goal_merge(request: Request) -> Response:
         user, form = await writer(request)
-        anchor = form.get("anchor", "")
-        commit(lambda s: overlay.merge_goals(s, user.user, anchor, form.get("other", ""), form.get("reason")))
-        return back(form, anchor)
+        anchor, other = form.get("anchor", ""), form.get("other", "")
+        if not other or other == anchor:
+            raise Refused(400, "choose another goal of this document to merge with")
+        return await guarded(request, user, form, "goal", anchor, {}, lambda s: overlay.merge_goals(
+            s, user.user, anchor, other, form.get("reason")), back(form, anchor), "merge",
+            others={other: {"not_goal": "1"}})
 
     @app.post("/item/edit")
     async def item_edit(request: Request) -> Response:
@@ -364,8 +434,8 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             for field in overlay.ITEM_FIELDS:
                 if field in form:
                     overlay.set_field(session, user.user, "item", anchor, field, form[field], form.get("reason"))
-        commit(run)
-        return back(form, anchor, "item")
+        attempt = {f: form[f] for f in overlay.ITEM_FIELDS if f in form}
+        return await guarded(request, user, form, "item", anchor, attempt, run, back(form, anchor, "item"), "edit")
 
     @app.post("/item/flag")
     async def item_flag(request: Request) -> Response:
@@ -375,18 +445,25 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
                         "false_item": ("false_item", "1"), "restore": ("false_item", None)}.get(action, (None, None))
         if field is None:
             raise Refused(400, f"unknown action {action!r}")
-        commit(lambda s: overlay.set_field(s, user.user, "item", anchor, field, value, form.get("reason")))
-        return back(form, form.get("next") or anchor, "item")
+        return await guarded(request, user, form, "item", anchor, {field: value},
+                             lambda s: overlay.set_field(s, user.user, "item", anchor, field, value,
+                                                         form.get("reason")),
+                             back(form, form.get("next") or anchor, "item"), action)
 
     @app.post("/orphan/withdraw")
     async def orphan_withdraw(request: Request) -> Response:
         user, form = await writer(request)
         cid = form.get("id", "")
         if form.get("kind") == "added_goal":
+            with Session(engine) as session:
+                added = session.get(ReviewGoalRow, int(cid)) if cid.isdigit() else None
+                anchor = added.anchor if added is not None else None
+
             def run(session: Session) -> None:
-                g = session.get(ReviewGoalRow, int(cid))
-                if g is not None:
-                    overlay.set_field(session, user.user, "goal", g.anchor, "not_goal", "1", form.get("reason"))
+                if anchor is not None:  # its version row first: an open page of this goal then sees the change
+                    row = versions.take(session, "goal", anchor)
+                    overlay.set_field(session, user.user, "goal", anchor, "not_goal", "1", form.get("reason"))
+                    versions.bump(session, row, user.user)
             commit(run)
         else:
             commit(lambda s: overlay.withdraw(s, user.user, int(cid) if cid.isdigit() else -1, form.get("reason")))

@@ -70,6 +70,12 @@ def login(client: TestClient, name: str, password: str = PASSWORD) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
 
 
+def opened(client: TestClient, anchor: str, kind: str = "goal") -> dict[str, str]:
+    """The versions a page was opened at (its hidden `version` inputs), which every save carries."""
+    page = client.get(f"/{kind}", params={"anchor": anchor}).text
+    return {html.unescape(k): v for k, v in re.findall(r'name="(version(?::[^"]*)?)" value="(\d+)"', page)}
+
+
 def goal(engine: Engine, goal_id: str, year: int) -> GoalRow:
     with Session(engine) as s:
         return s.scalars(select(GoalRow).where(GoalRow.goal_id == goal_id, GoalRow.plan_year == year)).one()
@@ -93,6 +99,7 @@ def test_review_correction_survives_force_reingest(db: str) -> None:
     client = TestClient(create_app(engine))
     csrf = login(client, "anna")
     r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "verdict": "partly_met",
+                                        **opened(client, g.anchor),
                                         "text": "Færre sager vandrer mellem teamet og nævnet.", "reason": "typo"},
                     follow_redirects=False)
     assert r.status_code == 303
@@ -180,7 +187,8 @@ def test_review_script_in_statement_is_shown_as_text(db: str) -> None:
     client = TestClient(create_app(engine))
     csrf = login(client, "anna")
     evil = "<script>alert(1)</script> & <b>fed</b>"
-    client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "text": evil, "title": evil})
+    client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "text": evil, "title": evil,
+                                    **opened(client, g.anchor)})
     for page in (client.get("/goal", params={"anchor": g.anchor}), client.get("/"), client.get("/log")):
         assert "<script>alert(1)" not in page.text and "<b>fed" not in page.text
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;fed&lt;/b&gt;" in page.text
@@ -228,11 +236,13 @@ def test_review_split_merge_add_and_false_item(db: str) -> None:
     csrf = login(client, "anna")
     for path, data in (("/goal/split", {"first": "Første del.", "second": "Anden del."}),
                        ("/goal/merge", {"other": b.anchor})):
-        r = client.post(path, data={"csrf": csrf, "anchor": a.anchor, **data}, follow_redirects=False)
+        r = client.post(path, data={"csrf": csrf, "anchor": a.anchor, **data, **opened(client, a.anchor)},
+                        follow_redirects=False)
         assert r.status_code == 303, r.text
     with engine.connect() as c:
         items = c.execute(text("SELECT anchor, number FROM v_agenda_items ORDER BY seq")).all()
-    client.post("/item/flag", data={"csrf": csrf, "anchor": items[0].anchor, "action": "false_item"})
+    client.post("/item/flag", data={"csrf": csrf, "anchor": items[0].anchor, "action": "false_item",
+                                    **opened(client, items[0].anchor, "item")})
     exported = [json.loads(line) for line in run("export", "goals", "--db", db).splitlines()]
     texts = [e["text"] for e in exported]
     assert f"Første del. {b.text}" in texts and "Anden del." in texts and b.text not in texts
@@ -304,12 +314,14 @@ def test_review_figures_corrected_and_unchanged_form_adds_nothing(db: str) -> No
     page = client.get("/goal", params={"anchor": g.anchor}).text
     shown = html.unescape(re.search(r'<textarea name="figures"[^>]*>([^<]*)</textarea>', page).group(1))  # type: ignore
     r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "figures": shown.replace("\n", "\r\n"),
+                                        **opened(client, g.anchor),
                                         "text": g.text, "verdict": g.verdict}, follow_redirects=False)
     assert r.status_code == 303 and counts(engine) == (0, 0)  # the form as shown changes nothing
-    r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "figures": "target: 75 %\nfoo: 3"})
+    r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "figures": "target: 75 %\nfoo: 3",
+                                        **opened(client, g.anchor)})
     assert r.status_code == 400 and "target:, observed: or window:" in r.text and counts(engine) == (0, 0)
     fixed = "target: 75 %\nobserved: 60,5 % i 2023"
-    client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "figures": fixed})
+    client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, "figures": fixed, **opened(client, g.anchor)})
     exported = [json.loads(line) for line in run("export", "goals", "--db", db).splitlines()]
     mine = next(e for e in exported if e["goal_id"] == "2.1" and e["plan_year"] == 2023)
     assert [(f["role"], f["value"], f["unit"]) for f in mine["figures"]] == [("target", 75.0, "percent"),

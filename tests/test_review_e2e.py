@@ -81,7 +81,8 @@ def test_review_in_browser_survives_reingest(server: tuple[str, str, list[str]])
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 950})
+            context = browser.new_context(viewport={"width": 1500, "height": 950})  # tabs share the login
+            page = context.new_page()
             page.set_default_timeout(60_000)
             page.goto(f"{url}/login")
             page.fill("input[name=name]", "anna")
@@ -93,6 +94,10 @@ def test_review_in_browser_survives_reingest(server: tuple[str, str, list[str]])
             page.locator("#queue tbody tr").first.locator("td.stmt a").click()
             expect(page.locator("#f-text")).to_be_visible()
             corrected_url = page.url
+            stale = context.new_page()  # a second tab on the same goal, opened before the save
+            stale.set_default_timeout(60_000)
+            stale.goto(corrected_url)
+            stale.wait_for_load_state("load")
             old_verdict = page.locator("#f-verdict").input_value()
             new_verdict = "partly_met" if old_verdict != "partly_met" else "not_met"
             page.select_option("#f-verdict", new_verdict)
@@ -102,6 +107,16 @@ def test_review_in_browser_survives_reingest(server: tuple[str, str, list[str]])
             expect(page.locator("#f-text")).to_have_value(NEW_STATEMENT)
             # the shortcuts are a deferred script: a key pressed before it runs is lost (1 run in 10 here)
             page.wait_for_load_state("load")
+
+            # the older tab's `c` is refused: a conflict page with the newer values, nothing overwritten
+            stale.locator("body").press("c")
+            expect(stale.locator("#conflict")).to_contain_text("anna")
+            expect(stale.locator("#conflict")).to_contain_text(NEW_STATEMENT)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            stale.screenshot(path=str(SCREENSHOTS / "review_conflict.png"))
+            stale.click("#keep-current")
+            expect(stale.locator(".bar .state")).to_have_text("corrected")
+            stale.close()
 
             # confirm the next one with the keyboard: j (next), c (confirm and go on)
             page.locator("body").press("j")

@@ -6,14 +6,14 @@ parsers/extract/headline.py chose. Reviewers' corrections of them live in `corre
 `target_value`, …) and are applied on read (models/headline.py), so no view changes here.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
