@@ -356,13 +356,16 @@ def test_review_headline_fields_shown_corrected_and_charted(db: str) -> None:
     assert shown["observed_value"] == "12,7" and shown["baseline_value"] == "11" and chosen["target_direction"] == \
         "increase"
     form = {f"headline_{k}": v for k, v in (shown | chosen).items()}
-    r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, **form}, follow_redirects=False)
+    r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, **form, **opened(client, g.anchor)},
+                    follow_redirects=False)
     assert r.status_code == 303 and counts(engine) == (0, 0)  # the form as shown changes nothing
-    r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, **form, "headline_target_direction": "up"})
+    r = client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, **form, "headline_target_direction": "up",
+                                        **opened(client, g.anchor)})
     assert r.status_code == 400 and "increase, decrease, hold" in r.text and counts(engine) == (0, 0)
     client.post("/goal/edit", data={"csrf": csrf, "anchor": g.anchor, **form, "headline_observed_value": "13,1",
                                     "headline_target_value": "15", "headline_target_unit": "percent",
-                                    "headline_target_comparison": "at_least", "headline_target_direction": ""})
+                                    "headline_target_comparison": "at_least", "headline_target_direction": "",
+                                    **opened(client, g.anchor)})
     exported = [json.loads(line) for line in run("export", "goals", "--db", db).splitlines()]
     mine = next(e for e in exported if e["goal_id"] == "6.9" and e["plan_year"] == 2024)
     assert (mine["target_value"], mine["target_comparison"], mine["target_direction"], mine["observed_value"],
