@@ -1,6 +1,15 @@
 """Split a normalised document into its meeting header and agenda items.
 
-Items need minutes evidence. They come from the body, never from the table of contents: a
+Items need a reason, and each item records it (`AgendaItem.evidence`): the document's own agenda
+list (a contents page, `Punkter på dagsordenen`, a `Pkt. | Tekst` table) names every item of the
+meeting, so each listed item is stored, with its body where the document has one and
+`listed_only` where it has none (a cut web page, a dagsorden whose item texts are separate files).
+Body headings and list entries are paired by number and title. Numbered lines inside an item's
+decision or recommendation, and participant lists, never start items. A PDF transcript flattened
+to one line a page is first cut back into lines at item headings (number + title + a case-number
+label), list entries and section words.
+
+Body headings need minutes evidence. They come from the body, never from the table of contents: a
 numbered line counts as an item start only when the layout profile says so and, for bare
 `N. Titel` layouts, when a case number or a section heading follows or the document's own agenda
 list names it. A numbered point of a recommendation or decision list ("indstiller, at" / "1.
@@ -13,20 +22,31 @@ their title. Documents without items (slides, e-mails, status notes) yield none.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from models.records import AgendaItem, DocLine, Document, Section
 from parsers.profiles import (
+    AGENDA_LIST_HEADING,
+    AGENDA_LIST_SUBHEADING,
     CASE_NUMBER,
     CLOSED,
+    CONTENTS_HEADING_WORDS,
+    CONTROL_WORDS,
     DECISION_LINE,
+    FLATTENED_LINE_CHARS,
     HEADER_LABEL,
+    ITEM_LABEL,
+    LIST_ENTRY_NOT_TITLE,
     LIST_INTRO_AT,
     OPEN,
     OPEN_CLOSED_LINE,
+    PARTICIPANT_HEADING,
     PROFILES,
     RECOMMENDATION_HEADING,
     SECTION_WORDS,
+    TITLE_TIME_SLOT,
     Profile,
 )
 
@@ -82,10 +102,12 @@ _POINT = re.compile(r"^\s*(\d{1,2})[.)]\s+\S")
 
 
 def recommendation_points(lines: list[DocLine]) -> set[int]:
-    """Line indexes of numbered points under "indstiller, at" / "Indstilling" / "Beslutning": never items.
+    """Line indexes of numbered points under "indstiller, at" / "Indstilling" / "Beslutning" or a
+    participant heading (`Deltagere`, `Fraværende`): never items.
 
     The list counts up from 1 straight after its intro; it ends at the next section heading,
-    case number, or a number out of sequence.
+    case number, a number out of sequence, or a numbered line with a case number under it (the
+    next item's heading).
     """
     points: set[int] = set()
     expect = 0  # next number the open list may take; 0 when no list is open
@@ -96,12 +118,12 @@ def recommendation_points(lines: list[DocLine]) -> set[int]:
             continue
         kind = section_kind(text)
         m = _POINT.match(text)
-        if expect and m and int(m.group(1)) == expect:
+        if expect and m and int(m.group(1)) == expect and not _strong_body(lines, i):
             points.add(i)
             expect += 1
             budget = 12
             continue
-        if kind in ("recommendation", "decision") or LIST_INTRO_AT.search(text):
+        if kind in ("recommendation", "decision") or LIST_INTRO_AT.search(text) or PARTICIPANT_HEADING.match(text):
             expect, budget = 1, 6
             continue
         if expect and (kind or _case_number(text) or m):
@@ -117,8 +139,28 @@ def _entry_title(text: str) -> str:
     return re.sub(r"[^\wæøå]+", " ", _plain(text).lower()).strip()
 
 
+def clean_title(title: str) -> str:
+    """An item title without what web pages print around it: control words, the item's time slot."""
+    out = _plain(title)
+    for _ in range(3):
+        before = out
+        out = CONTROL_WORDS.sub("", out).strip()
+        out = TITLE_TIME_SLOT.sub("", out).strip()
+        out = out.rstrip(" -–|").strip()
+        if out == before:
+            break
+    return out or _plain(title)
+
+
+def _is_control(text: str) -> bool:
+    """A line that is only a web page's control words (`Udskriv`, `Til toppen`, `Hent som PDF`)."""
+    plain = _plain(text)
+    return bool(plain) and len(plain) < 60 and not CONTROL_WORDS.sub("", plain).strip(" |•·-–")
+
+
 def agenda_list(lines: list[DocLine], profile: Profile) -> dict[str, str]:
-    """The document's own agenda list / table of contents: number → title, from runs of item lines."""
+    """Runs of item lines (an agenda list with or without its heading): number → title. They confirm
+    body headings; only a headed list (`agenda_entries`) makes items of its own."""
     entries: dict[str, str] = {}
     run: list[tuple[str, str]] = []
 
@@ -136,11 +178,130 @@ def agenda_list(lines: list[DocLine], profile: Profile) -> dict[str, str]:
             continue
         m = profile.item_start.match(re.sub(r"(?:\.{3,}|…)+\s*\d*\s*$|\s\d{1,3}\s*$", "", text).strip())
         if m:
-            run.append((m.group(1), _entry_title(m.group(2))))
+            run.append((m.group("num"), _entry_title(clean_title(m.group("title")))))
         else:
             flush()
     flush()
+    for entry in agenda_entries(lines, is_minutes(lines)):
+        entries.setdefault(entry.number, _entry_title(entry.title))
     return entries
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An item the document's own agenda list names: its number, title and the list line(s)."""
+
+    index: int
+    last: int
+    number: str
+    title: str
+    case_number: str | None = None  # the entry's row runs on into its case number (and body)
+
+
+_LIST_ENTRY = re.compile(
+    r"^(?:[•·▪◦●]|[-–](?=\s))?\s*(?:(?:Punkt|Pkt\.?)\s*)?(?P<num>\d{1,4})\s*[.:)]?\s+(?P<title>\S.*)$", re.I)
+_PAGE_REF = re.compile(r"(?:\s*(?:\.{2,}|…|_{3,}))+\s*(?:\d{1,4}|[ivxlcdm]{1,7})?\s*$", re.I)
+_TRAILING_ARABIC = re.compile(r"\s+\d{1,3}\s*$")
+_TRAILING_ROMAN = re.compile(r"\s+[ivxlcdm]{1,7}\s*$", re.I)
+
+
+def _entry_line(text: str) -> tuple[str, str] | None:
+    m = _LIST_ENTRY.match(text)
+    if not m or _plain(m.group("title"))[:1] in ("%", ")") or LIST_ENTRY_NOT_TITLE.match(m.group("title")):
+        return None
+    title = m.group("title")
+    label = CASE_NUMBER.search(title) or ITEM_LABEL.search(title)
+    if label and label.start() >= 3:
+        title = title[:label.start()]  # a row that runs on into the item's case number and body
+    return m.group("num"), title
+
+
+def _list_text(line: DocLine) -> str:
+    return _plain(line.text.replace("\t", " "))
+
+
+def _read_list(lines: list[DocLine], i: int, rest: str) -> list[tuple[int, int, str, str]]:
+    """Entries of the agenda list headed at line `i` (with `rest` glued to the heading):
+    (first line, last line, number, raw title). Wrapped titles are joined; open/closed
+    sub-headings are passed over; the list ends at the first other line or a number that does not rise."""
+    raw: list[tuple[int, int, str, str]] = []
+    if rest:
+        got = _entry_line(rest)
+        if not got:
+            return []
+        raw.append((i, i, *got))
+        glued = True
+    else:
+        glued = False
+    blanks = 0
+    for j in range(i + 1, len(lines)):
+        text = _list_text(lines[j])
+        if not text or _is_control(text):
+            blanks += 1
+            if blanks > 3 and raw:
+                break
+            continue
+        blanks = 0
+        if AGENDA_LIST_SUBHEADING.match(text) or (not raw and AGENDA_LIST_HEADING.match(text)):
+            continue
+        got = _entry_line(text)
+        if got and not (raw and int(got[0]) <= int(raw[-1][2])):
+            raw.append((j, j, *got))
+            nxt = _next_content(lines, j, 1)
+            if nxt and not _entry_line(_list_text(lines[nxt[0]])) and _strong_body(lines, j) \
+                    and not _PAGE_REF.search(text):
+                break  # a body heading straight under the list heading: the list was the body
+            continue
+        if raw and not got and len(text) < 120 and not (
+                section_kind(text) or _case_number(text) or ITEM_LABEL.search(text) or HEADER_LABEL.match(text)) and (
+                text[:1].islower() or (_page_number(text) and not _page_number(raw[-1][3]))):
+            first, _, number, title = raw[-1]
+            raw[-1] = (first, j, number, f"{title} {text}")
+            continue
+        break
+    return raw if len(raw) >= 2 or not glued else []
+
+
+def _page_number(text: str) -> bool:
+    return bool(_PAGE_REF.search(text) or _TRAILING_ARABIC.search(text) or re.search(r"\t\s*\d{1,4}\s*$", text))
+
+
+def agenda_entries(lines: list[DocLine], minutes: bool) -> list[Entry]:
+    """Every item the document's own headed agenda lists name, in list order, numbers unique.
+
+    A generic contents heading (`Indholdsfortegnelse`) counts only in minutes: an annex or a plan
+    lists numbered chapters under one too."""
+    out: list[Entry] = []
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        text = _list_text(line)
+        if len(text) > 200:
+            continue
+        m = AGENDA_LIST_HEADING.match(text)
+        if not m:
+            continue
+        head = " ".join(m.group("head").lower().split())
+        if head in CONTENTS_HEADING_WORDS and not minutes:
+            continue
+        raw = _read_list(lines, i, m.group("rest").strip())
+        if not raw:
+            continue
+        arabic = sum(bool(_TRAILING_ARABIC.search(t)) for *_, t in raw) * 2 >= len(raw) >= 2 or (
+            len(raw) == 1 and bool(re.search(r"\s\d{1,3}\s*$", raw[0][3])) and head in CONTENTS_HEADING_WORDS)
+        roman = sum(bool(_TRAILING_ROMAN.search(t)) for *_, t in raw) * 2 >= len(raw) >= 2
+        for first, last, number, title in raw:
+            had_leader = bool(_PAGE_REF.search(title))
+            title = _PAGE_REF.sub("", title)
+            if not had_leader and arabic:
+                title = _TRAILING_ARABIC.sub("", title)
+            elif not had_leader and roman:
+                title = _TRAILING_ROMAN.sub("", title)
+            title = clean_title(title)
+            if number in seen or not title:
+                continue
+            seen.add(number)
+            out.append(Entry(first, last, number, title, _case_number(_list_text(lines[first]))))
+    return out
 
 
 def _item_text(line: DocLine) -> str | None:
@@ -162,10 +323,11 @@ def _case_number(text: str) -> str | None:
 
 
 def _next_content(lines: list[DocLine], i: int, n: int) -> list[int]:
+    """The next `n` lines with text, passing over a web page's control words (`Udskriv`, `Til toppen`)."""
     out = []
     j = i + 1
     while j < len(lines) and len(out) < n:
-        if lines[j].text.strip():
+        if lines[j].text.strip() and not _is_control(lines[j].text):
             out.append(j)
         j += 1
     return out
@@ -175,9 +337,20 @@ def _has_body(lines: list[DocLine], i: int) -> bool:
     """A case number, or a section heading reached through short lines only, follows soon."""
     for j in _next_content(lines, i, 3):
         text = lines[j].text
-        if _case_number(text) or section_kind(text):
+        if _case_number(text) or section_kind(text) or ITEM_LABEL.search(text) and len(text) < 160:
             return True
         if len(text) > 120:
+            return False
+    return False
+
+
+def _strong_body(lines: list[DocLine], i: int) -> bool:
+    """A case number or an item label (`Sagsnr.:`, `Dok.nr.:`, `Åben sag`) right under line `i`."""
+    for j in _next_content(lines, i, 3):
+        text = lines[j].text
+        if _case_number(text) or (ITEM_LABEL.search(text) and len(text) < 160) or OPEN_CLOSED_LINE.match(_plain(text)):
+            return True
+        if len(text) > 120 or section_kind(text):
             return False
     return False
 
@@ -186,26 +359,42 @@ def _candidates(lines: list[DocLine], profile: Profile) -> list[tuple[int, str, 
     found: list[tuple[int, str, str]] = []
     points = recommendation_points(lines)
     listed = agenda_list(lines, profile) if profile.needs_body else {}
+    zone = False  # inside an item's decision or recommendation, or a participant list
+    last_number = 0
     for i, line in enumerate(lines):
         text = _item_text(line)
-        if text is None or len(text) > 250 or i in points:
+        if text is None:
+            continue
+        plain = _plain(text)
+        if profile.needs_body and (section_kind(plain) in ("decision", "recommendation")
+                                   or PARTICIPANT_HEADING.match(plain)):
+            zone = True
+        if len(text) > 250 or i in points:
             continue
         m = profile.item_start.match(text)
-        if not m or re.search(r"\.{4,}|…", text):
+        if not m or re.search(r"\.{4,}|…\s*\d", text):
             continue
-        title = m.group(2).strip()
-        if _plain(title)[:1].islower():
+        title = clean_title(m.group("title"))
+        number = m.group("num")
+        named = listed.get(number) == _entry_title(title)
+        if title[:1].islower() and not named:
             continue  # "2. det drøftes at …": a point of a list, not an item title
-        if profile.name != "firstagenda" and _TOC_LINE.search(text):
+        if profile.name != "firstagenda" and _TOC_LINE.search(text) and not named:
             continue
         following = _next_content(lines, i, 1)
         if following and _TOC_LEADER.search(lines[following[0]].text):
             continue  # a contents entry whose title wrapped onto its dot-leader line
-        if following and (nxt := _item_text(lines[following[0]])) and profile.item_start.match(nxt):
+        if following and (nxt := _item_text(lines[following[0]])) and profile.item_start.match(nxt) \
+                and not _strong_body(lines, i):
             continue  # a run of item lines is a table of contents, not the body
-        if profile.needs_body and not _has_body(lines, i) and listed.get(m.group(1)) != _entry_title(title):
+        if profile.needs_body and not _has_body(lines, i) and not named:
             continue
-        found.append((i, m.group(1), title))
+        if zone and not _strong_body(lines, i) and not (
+                int(number) in range(last_number + 1, last_number + 4) and (named or _has_body(lines, i))):
+            continue  # a decision point, a reference to another item, a participant: not an item
+        found.append((i, number, title))
+        zone, last_number = False, int(number)
+
     def cased(i: int) -> bool:
         return any(_case_number(lines[j].text) for j in _next_content(lines, i, 3))
 
@@ -276,7 +465,7 @@ def _title_continuation(lines: list[DocLine], i: int, end: int) -> tuple[str, in
     for j in range(i + 1, min(end, i + 3)):
         text = lines[j].text.strip()
         if not text or _case_number(text) or section_kind(text) or lines[j].is_table_row \
-                or OPEN_CLOSED_LINE.match(_plain(text)):
+                or OPEN_CLOSED_LINE.match(_plain(text)) or _is_control(text) or ITEM_LABEL.search(text):
             break
         following = _next_content(lines, j, 1)
         ends_title = bool(following) and (
@@ -320,23 +509,159 @@ def _decision_text(sections: list[Section]) -> str | None:
     return None
 
 
+# --- PDF transcripts flattened to one line a page ---------------------------------------------
+
+_FLAT_ITEM = re.compile(
+    r"(?<!\S)(?P<num>\d{1,3})\.\s+(?P<title>(?-i:[A-ZÆØÅ0-9«\"“])(?:(?!\s\d{1,3}\.\s).){2,160}?)\s+(?="
+    + ITEM_LABEL.pattern + ")", re.I)
+_FLAT_LIST_HEAD = re.compile(
+    r"(?<!\S)(?:Indholdsfortegnelse|Punkter\s+på\s+dagsordenen|Dagsorden)(?![^\W\d_])(?:\s+(?:Side|Pkt\.?|Tekst)\b\.?)*",
+    re.I)
+_FLAT_ENTRY = re.compile(r"(?<!\S)(\d{1,3})\.\s+(?-i:[A-ZÆØÅ0-9«\"“])", re.I)
+_FLAT_SECTION = re.compile(
+    r"(?<=[\s.:])(?-i:" + "|".join(sorted(
+        (re.escape(w[:1].upper() + w[1:]).replace(r"\ ", r"\s+") for w, k in SECTION_WORDS.items()
+         if k in ("decision", "recommendation", "case", "summary", "background")),
+        key=len, reverse=True)) + r")(?=\s+(?-i:[A-ZÆØÅ0-9]))")
+
+
+def _flat_cuts(text: str) -> list[int]:
+    """Where a one-line page breaks into lines: before item headings and their labels, before a list
+    heading and each of its entries, around section words."""
+    cuts: set[int] = set()
+    items = list(_FLAT_ITEM.finditer(text))
+    for m in items:
+        cuts.update((m.start("num"), m.end("title")))
+    body_starts = [m.start("num") for m in items]
+    for head in _FLAT_LIST_HEAD.finditer(text):
+        stop = next((b for b in body_starts if b > head.end()), len(text))
+        entries = [e for e in _FLAT_ENTRY.finditer(text, head.end(), stop)]
+        expect = int(entries[0].group(1)) if entries else 0
+        found = []
+        for e in entries:
+            if int(e.group(1)) == expect:
+                found.append(e.start())
+                expect += 1
+        if len(found) >= 2 or found and head.end() == found[0] - 1:
+            cuts.update((head.start(), head.end(), *found))
+    if items:
+        for m in _FLAT_SECTION.finditer(text, items[0].start()):
+            cuts.update((m.start(), m.end()))
+    return sorted(c for c in cuts if 0 < c < len(text))
+
+
+def unflatten(lines: list[DocLine]) -> list[DocLine]:
+    """Lines of a document whose pages were flattened to one line each, cut back into lines;
+    every other line as it is. Offsets stay offsets into the document text."""
+    if not any(len(ln.text) >= FLATTENED_LINE_CHARS for ln in lines):
+        return lines
+    out: list[DocLine] = []
+    for line in lines:
+        cuts = _flat_cuts(line.text) if len(line.text) >= FLATTENED_LINE_CHARS else []
+        if not cuts:
+            out.append(line)
+            continue
+        bounds = [0, *cuts, len(line.text)]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            piece = line.text[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            piece = piece.strip()
+            if piece:
+                start = line.start + a + lead
+                out.append(line.model_copy(update={"text": piece, "start": start, "end": start + len(piece)}))
+    return out
+
+
+# --- items --------------------------------------------------------------------------------------
+
+def _same_title(a: str, b: str) -> bool:
+    x, y = _entry_title(a), _entry_title(b)
+    if not x or not y:
+        return False
+    if x == y or (min(len(x), len(y)) >= 12 and (x.startswith(y) or y.startswith(x))):
+        return True
+    return SequenceMatcher(None, x, y).ratio() >= 0.75
+
+
+def _body_item(lines: list[DocLine], hits: list[tuple[int, str, str]], n: int, profile: str) -> AgendaItem:
+    i, number, title = hits[n]
+    end = hits[n + 1][0] if n + 1 < len(hits) else len(lines)
+    extra, last = _title_continuation(lines, i, end)
+    full_title = clean_title(f"{title} {extra}".strip())
+    head_zone = " ".join(lines[j].text for j in _next_content(lines, last, 4))
+    case = _case_number(head_zone)
+    sections = _sections(lines, last + 1, end)
+    closed = bool(CLOSED.match(full_title)) or (bool(CLOSED.search(head_zone)) and not OPEN.search(head_zone))
+    tail = end - 1
+    while tail > i and not lines[tail].text.strip():
+        tail -= 1
+    evidence = ["body_heading"]
+    if case or ITEM_LABEL.search(head_zone):
+        evidence.append("case_number")
+    if sections:
+        evidence.append("sections")
+    evidence.append(f"profile:{profile}")
+    return AgendaItem(
+        number=number, title=full_title, case_number=case, closed=closed, sections=sections,
+        decision=_decision_text(sections), start=lines[i].start, end=lines[tail].end,
+        page_start=lines[i].page, page_end=lines[tail].page, evidence=evidence)
+
+
+def _listed_item(lines: list[DocLine], entry: Entry) -> AgendaItem:
+    first, last = lines[entry.index], lines[entry.last]
+    evidence = ["agenda_list", "case_number"] if entry.case_number else ["agenda_list"]
+    return AgendaItem(
+        number=entry.number, title=entry.title, case_number=entry.case_number, closed=bool(CLOSED.match(entry.title)),
+        start=first.start, end=last.end, page_start=first.page, page_end=last.page, evidence=evidence,
+        listed_only=entry.case_number is None)
+
+
+def _merge(lines: list[DocLine], body: list[AgendaItem], strong: list[bool], entries: list[Entry],
+           generic: bool) -> list[AgendaItem]:
+    """Body items and list entries paired by number and title (by title alone where the body printed no
+    numbers); every entry is an item, with its body or `listed_only`. A body heading the list contradicts
+    (same number, other title) without a case number under it is a list point or a reference: dropped."""
+    by_number = {e.number: e for e in entries}
+    paired: set[str] = set()
+    kept: list[AgendaItem] = []
+    for item, sure in zip(body, strong, strict=True):
+        entry = next((e for e in entries if e.number not in paired and _same_title(e.title, item.title)), None) \
+            if generic else by_number.get(item.number)
+        if entry is not None and entry.number not in paired and (generic or _same_title(entry.title, item.title)):
+            paired.add(entry.number)
+            title = item.title
+            if len(_entry_title(entry.title)) > len(_entry_title(title)) and _entry_title(entry.title).startswith(
+                    _entry_title(title)):
+                title = entry.title  # the body heading was cut; the list has the whole title
+            kept.append(item.model_copy(update={
+                "number": entry.number, "title": title, "evidence": ["agenda_list", *item.evidence]}))
+        elif entry is not None and not sure and not generic:
+            continue
+        elif generic and entries and not sure:
+            continue
+        else:
+            kept.append(item)
+    kept += [_listed_item(lines, e) for e in entries if e.number not in paired]
+    order = {e.number: k for k, e in enumerate(entries)}
+
+    def key(item: AgendaItem) -> tuple[float, int]:
+        if item.number in order:
+            return (order[item.number], item.start)
+        before = [k for n, k in order.items() if n.isdigit() and item.number.isdigit() and int(n) < int(item.number)]
+        return (max(before, default=-1) + 0.5, item.start)
+    return sorted(kept, key=key) if entries else kept
+
+
 def split_items(doc: Document) -> tuple[str, list[AgendaItem]]:
-    lines = doc.lines
+    lines = unflatten(doc.lines)
     profile, hits = choose_profile(lines)
-    items: list[AgendaItem] = []
-    for n, (i, number, title) in enumerate(hits):
-        end = hits[n + 1][0] if n + 1 < len(hits) else len(lines)
-        extra, last = _title_continuation(lines, i, end)
-        full_title = _plain(f"{title} {extra}".strip())
-        head_zone = " ".join(lines[j].text for j in _next_content(lines, last, 4))
-        case = _case_number(head_zone)
-        sections = _sections(lines, last + 1, end)
-        closed = bool(CLOSED.match(full_title)) or (bool(CLOSED.search(head_zone)) and not OPEN.search(head_zone))
-        tail = end - 1
-        while tail > i and not lines[tail].text.strip():
-            tail -= 1
-        items.append(AgendaItem(
-            number=number, title=full_title, case_number=case, closed=closed, sections=sections,
-            decision=_decision_text(sections), start=lines[i].start, end=lines[tail].end,
-            page_start=lines[i].page, page_end=lines[tail].page))
+    body = [_body_item(lines, hits, n, profile) for n in range(len(hits))]
+    strong = [_strong_body(lines, _title_continuation(lines, i, len(lines))[1]) or _strong_body(lines, i)
+              for i, _, _ in hits]
+    entries = agenda_entries(lines, is_minutes(lines))
+    if not entries:
+        return profile, body
+    items = _merge(lines, body, strong, entries, generic=profile == "generic")
+    if not body:
+        profile = "agenda_list"
     return profile, items
