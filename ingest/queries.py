@@ -23,7 +23,7 @@ from models.schema import (
 )
 
 ITEM_FIELDS = ["document", "municipality", "meeting_date", "number", "title", "case_number", "closed", "decision",
-               "page_start", "page_end", "anchor"]
+               "page_start", "page_end", "anchor", "evidence", "listed_only"]
 GOAL_FIELDS = ["document", "municipality", "meeting_date", "agenda_item", "plan", "plan_year", "goal_id", "kind",
                "theme", "title", "text", "status_text", "verdict", "verdict_text", "expectation", "confidence",
                "confidence_reasons", "summary_mismatch", "page", "figures", "review_state"]
@@ -59,11 +59,16 @@ def item_rows(engine: Engine) -> Iterator[dict[str, Any]]:
     that survives re-ingesting the document."""
     with Session(engine) as session:
         names = _doc_names(session)
+        # why each item is one (agenda list, body heading, case number, …): from the table, so the view stays as is
+        why = {r.id: (r.evidence, r.listed_only) for r in session.execute(
+            select(AgendaItemRow.id, AgendaItemRow.evidence, AgendaItemRow.listed_only))}
         for row in _in_name_order(session, names, "SELECT * FROM v_agenda_items WHERE 1 = 1", {}, "seq"):
+            evidence, listed_only = why.get(row["id"], ([], False))
             yield {"document": names.get(row["document_id"], ""), "municipality": row["municipality"],
                    "meeting_date": row["meeting_date"], "number": row["number"], "title": row["title"],
                    "case_number": row["case_number"], "closed": bool(row["closed"]), "decision": row["decision"],
-                   "page_start": row["page_start"], "page_end": row["page_end"], "anchor": row["anchor"]}
+                   "page_start": row["page_start"], "page_end": row["page_end"], "anchor": row["anchor"],
+                   "evidence": list(evidence or []), "listed_only": bool(listed_only)}
 
 
 def goal_rows(engine: Engine, municipality: str | None = None, year: int | None = None,

@@ -339,7 +339,7 @@ def _has_body(lines: list[DocLine], i: int) -> bool:
         text = lines[j].text
         if _case_number(text) or section_kind(text) or ITEM_LABEL.search(text) and len(text) < 160:
             return True
-        if len(text) > 120:
+        if len(text) > 120 or _POINT.match(_plain(text)):
             return False
     return False
 
@@ -350,8 +350,8 @@ def _strong_body(lines: list[DocLine], i: int) -> bool:
         text = lines[j].text
         if _case_number(text) or (ITEM_LABEL.search(text) and len(text) < 160) or OPEN_CLOSED_LINE.match(_plain(text)):
             return True
-        if len(text) > 120 or section_kind(text):
-            return False
+        if len(text) > 120 or section_kind(text) or _POINT.match(_plain(text)):
+            return False  # a label under the next numbered line is that line's
     return False
 
 
@@ -390,7 +390,7 @@ def _candidates(lines: list[DocLine], profile: Profile) -> list[tuple[int, str, 
         if profile.needs_body and not _has_body(lines, i) and not named:
             continue
         if zone and not _strong_body(lines, i) and not (
-                int(number) in range(last_number + 1, last_number + 4) and (named or _has_body(lines, i))):
+                (not last_number or int(number) in range(last_number + 1, last_number + 4)) and _has_body(lines, i)):
             continue  # a decision point, a reference to another item, a participant: not an item
         found.append((i, number, title))
         zone, last_number = False, int(number)
@@ -512,7 +512,7 @@ def _decision_text(sections: list[Section]) -> str | None:
 # --- PDF transcripts flattened to one line a page ---------------------------------------------
 
 _FLAT_ITEM = re.compile(
-    r"(?<!\S)(?P<num>\d{1,3})\.\s+(?P<title>(?-i:[A-ZÆØÅ0-9«\"“])(?:(?!\s\d{1,3}\.\s).){2,160}?)\s+(?="
+    r"(?<!\S)(?P<num>\d{1,3})\.\s+(?P<title>(?-i:[A-ZÆØÅ0-9«\"“])(?:(?!\s\d{1,3}\.\s+(?-i:[A-ZÆØÅ])).){2,160}?)\s+(?="
     + ITEM_LABEL.pattern + ")", re.I)
 _FLAT_LIST_HEAD = re.compile(
     r"(?<!\S)(?:Indholdsfortegnelse|Punkter\s+på\s+dagsordenen|Dagsorden)(?![^\W\d_])(?:\s+(?:Side|Pkt\.?|Tekst)\b\.?)*",
@@ -556,8 +556,8 @@ def unflatten(lines: list[DocLine]) -> list[DocLine]:
     if not any(len(ln.text) >= FLATTENED_LINE_CHARS for ln in lines):
         return lines
     out: list[DocLine] = []
-    for line in lines:
-        cuts = _flat_cuts(line.text) if len(line.text) >= FLATTENED_LINE_CHARS else []
+    for line in lines:  # a flattened document's short pages are one line too
+        cuts = _flat_cuts(line.text) if len(line.text) >= FLATTENED_LINE_CHARS // 4 else []
         if not cuts:
             out.append(line)
             continue

@@ -44,6 +44,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("layout variants: goal and item F1 against the rendered gold")
         for line in lines:
             terminalreporter.write_line(line)
+    from tests.item_variants import table as item_table
+
+    lines = item_table()
+    if lines:
+        terminalreporter.section("agenda-item variants: item F1 against the rendered gold")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
