@@ -183,7 +183,7 @@ def agenda_list(lines: list[DocLine], profile: Profile) -> dict[str, str]:
             flush()
     flush()
     for entry in agenda_entries(lines, is_minutes(lines)):
-        entries.setdefault(entry.number, _entry_title(entry.title))
+        entries[entry.number] = _entry_title(entry.title)
     return entries
 
 
@@ -359,6 +359,10 @@ def _candidates(lines: list[DocLine], profile: Profile) -> list[tuple[int, str, 
     found: list[tuple[int, str, str]] = []
     points = recommendation_points(lines)
     listed = agenda_list(lines, profile) if profile.needs_body else {}
+    # the agenda list's own lines are entries, not body headings (unless a case number stands under one:
+    # a "Dagsorden" heading straight over the first item)
+    in_list = {j for e in agenda_entries(lines, is_minutes(lines)) for j in range(e.index, e.last + 1)
+               if not _strong_body(lines, e.last)}
     zone = False  # inside an item's decision or recommendation, or a participant list
     last_number = 0
     for i, line in enumerate(lines):
@@ -369,7 +373,7 @@ def _candidates(lines: list[DocLine], profile: Profile) -> list[tuple[int, str, 
         if profile.needs_body and (section_kind(plain) in ("decision", "recommendation")
                                    or PARTICIPANT_HEADING.match(plain)):
             zone = True
-        if len(text) > 250 or i in points:
+        if len(text) > 250 or i in points or i in in_list:
             continue
         m = profile.item_start.match(text)
         if not m or re.search(r"\.{4,}|…\s*\d", text):
@@ -557,7 +561,7 @@ def unflatten(lines: list[DocLine]) -> list[DocLine]:
         return lines
     out: list[DocLine] = []
     for line in lines:  # a flattened document's short pages are one line too
-        cuts = _flat_cuts(line.text) if len(line.text) >= FLATTENED_LINE_CHARS // 4 else []
+        cuts = _flat_cuts(line.text) if len(line.text) >= 40 else []
         if not cuts:
             out.append(line)
             continue
@@ -566,7 +570,7 @@ def unflatten(lines: list[DocLine]) -> list[DocLine]:
             piece = line.text[a:b]
             lead = len(piece) - len(piece.lstrip())
             piece = piece.strip()
-            if piece:
+            if piece and not (a == 0 and piece.isdigit()):  # the page's own number, printed first
                 start = line.start + a + lead
                 out.append(line.model_copy(update={"text": piece, "start": start, "end": start + len(piece)}))
     return out
@@ -641,7 +645,8 @@ def _merge(lines: list[DocLine], body: list[AgendaItem], strong: list[bool], ent
             continue
         else:
             kept.append(item)
-    kept += [_listed_item(lines, e) for e in entries if e.number not in paired]
+    numbers = {item.number for item in kept}  # a body heading with its case number outranks a list that disagrees
+    kept += [_listed_item(lines, e) for e in entries if e.number not in paired and e.number not in numbers]
     order = {e.number: k for k, e in enumerate(entries)}
 
     def key(item: AgendaItem) -> tuple[float, int]:
