@@ -158,7 +158,7 @@ def _is_control(text: str) -> bool:
     return bool(plain) and len(plain) < 60 and not CONTROL_WORDS.sub("", plain).strip(" |•·-–")
 
 
-def agenda_list(lines: list[DocLine], profile: Profile) -> dict[str, str]:
+def agenda_list(lines: list[DocLine], profile: Profile, listed: list[Entry] | None = None) -> dict[str, str]:
     """Runs of item lines (an agenda list with or without its heading): number → title. They confirm
     body headings; only a headed list (`agenda_entries`) makes items of its own."""
     entries: dict[str, str] = {}
@@ -182,7 +182,7 @@ def agenda_list(lines: list[DocLine], profile: Profile) -> dict[str, str]:
         else:
             flush()
     flush()
-    for entry in agenda_entries(lines, is_minutes(lines)):
+    for entry in agenda_entries(lines, is_minutes(lines)) if listed is None else listed:
         entries[entry.number] = _entry_title(entry.title)
     return entries
 
@@ -217,6 +217,11 @@ def _entry_line(text: str) -> tuple[str, str] | None:
 
 
 def _list_text(line: DocLine) -> str:
+    """A list line as text; a table row `N | Titel | …` as its number and title cells only."""
+    if line.is_table_row:
+        cells = [c.strip() for c in line.text.split("\t") if c.strip()]
+        if len(cells) >= 2 and re.fullmatch(r"(?:Punkt\s+|Pkt\.?\s*)?\d{1,4}[.:)]?", cells[0], re.I):
+            return _plain(f"{cells[0]} {cells[1]}")
     return _plain(line.text.replace("\t", " "))
 
 
@@ -283,7 +288,10 @@ def agenda_entries(lines: list[DocLine], minutes: bool) -> list[Entry]:
         head = " ".join(m.group("head").lower().split())
         if head in CONTENTS_HEADING_WORDS and not minutes:
             continue
-        raw = _read_list(lines, i, m.group("rest").strip())
+        rest = m.group("rest").strip()
+        if rest and not _entry_line(rest) and (line.is_table_row or len(rest) <= 30 and not re.search(r"\d", rest)):
+            rest = ""  # column words of a list's header row ("Pkt. | Tekst | Sag"), a heading's own words
+        raw = _read_list(lines, i, rest)
         if not raw:
             continue
         arabic = sum(bool(_TRAILING_ARABIC.search(t)) for *_, t in raw) * 2 >= len(raw) >= 2 or (
@@ -355,13 +363,13 @@ def _strong_body(lines: list[DocLine], i: int) -> bool:
     return False
 
 
-def _candidates(lines: list[DocLine], profile: Profile) -> list[tuple[int, str, str]]:
+def _candidates(lines: list[DocLine], profile: Profile, entries: list[Entry]) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
     points = recommendation_points(lines)
-    listed = agenda_list(lines, profile) if profile.needs_body else {}
+    listed = agenda_list(lines, profile, entries) if profile.needs_body else {}
     # the agenda list's own lines are entries, not body headings (unless a case number stands under one:
     # a "Dagsorden" heading straight over the first item)
-    in_list = {j for e in agenda_entries(lines, is_minutes(lines)) for j in range(e.index, e.last + 1)
+    in_list = {j for e in entries for j in range(e.index, e.last + 1)
                if not _strong_body(lines, e.last)}
     zone = False  # inside an item's decision or recommendation, or a participant list
     last_number = 0
@@ -446,12 +454,14 @@ def _bare_headings(lines: list[DocLine]) -> list[tuple[int, str, str]]:
     return found
 
 
-def choose_profile(lines: list[DocLine]) -> tuple[str, list[tuple[int, str, str]]]:
+def choose_profile(lines: list[DocLine], entries: list[Entry] | None = None) -> tuple[str, list[tuple[int, str, str]]]:
     minutes = is_minutes(lines)
+    if entries is None:
+        entries = agenda_entries(lines, minutes)
     for profile in PROFILES:
         if profile.needs_body and not minutes:
             continue  # numbered chapters of an annex, a plan or a service standard are not items
-        hits = _candidates(lines, profile)
+        hits = _candidates(lines, profile, entries)
         if len(hits) >= profile.min_hits or len(hits) == 1 and _has_body(lines, _title_continuation(
                 lines, hits[0][0], len(lines))[1]):
             return profile.name, hits  # one item is enough when its case number or a section follows
@@ -659,11 +669,13 @@ def _merge(lines: list[DocLine], body: list[AgendaItem], strong: list[bool], ent
 
 def split_items(doc: Document) -> tuple[str, list[AgendaItem]]:
     lines = unflatten(doc.lines)
-    profile, hits = choose_profile(lines)
+    entries = agenda_entries(lines, is_minutes(lines))
+    profile, hits = choose_profile(lines, entries)
+    if hits:  # an agenda list precedes the items; a numbered list under "Indhold" inside an item is no agenda
+        entries = [e for e in entries if e.index <= hits[0][0]]
     body = [_body_item(lines, hits, n, profile) for n in range(len(hits))]
     strong = [_strong_body(lines, _title_continuation(lines, i, len(lines))[1]) or _strong_body(lines, i)
               for i, _, _ in hits]
-    entries = agenda_entries(lines, is_minutes(lines))
     if not entries:
         return profile, body
     items = _merge(lines, body, strong, entries, generic=profile == "generic")

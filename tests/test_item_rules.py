@@ -116,3 +116,15 @@ def test_an_annex_contents_page_is_not_an_agenda() -> None:
     _, items = _split("Projektbeskrivelse\nIndhold\n1. Indledning 3\n2. Formål 4\n3. Succeskriterier 6\n\n"
                       "1. Indledning\nProjektet handler om et aktivitetscenter.\n")
     assert items == []
+
+
+def test_a_numbered_list_under_a_heading_inside_an_item_is_no_agenda() -> None:
+    _, items = _split(HEADER + "1. Godkendelse af dagsorden\nSagsnr.: 24/1\nBeslutning\nGodkendt.\n"
+                      "2. Skoleplan\nSagsnr.: 24/2\nSagsfremstilling\nIndhold\n1. Skoler\n2. Veje\n"
+                      "Beslutning\nGodkendt.\n")
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Skoleplan")]
+
+
+def test_a_list_header_row_with_more_columns() -> None:
+    _, items = _split(HEADER + "Pkt.\tTekst\tSag\n1\tGodkendelse af dagsorden\t24/1\n2\tBudget 2025\t24/2\n")
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025")]
