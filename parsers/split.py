@@ -158,19 +158,20 @@ def _is_control(text: str) -> bool:
     return bool(plain) and len(plain) < 60 and not CONTROL_WORDS.sub("", plain).strip(" |•·-–")
 
 
-def agenda_list(lines: list[DocLine], profile: Profile, listed: list[Entry] | None = None) -> dict[str, str]:
-    """Runs of item lines (an agenda list with or without its heading): number → title. They confirm
-    body headings; only a headed list (`agenda_entries`) makes items of its own."""
-    entries: dict[str, str] = {}
-    run: list[tuple[str, str]] = []
+def agenda_list(lines: list[DocLine], profile: Profile,
+                listed: list[Entry] | None = None) -> dict[str, tuple[str, int]]:
+    """Runs of item lines (an agenda list with or without its heading): number → (title, its line). They
+    confirm body headings elsewhere; only a headed list (`agenda_entries`) makes items of its own."""
+    entries: dict[str, tuple[str, int]] = {}
+    run: list[tuple[str, str, int]] = []
 
     def flush() -> None:
         if len(run) >= 2:
-            for number, title in run:
-                entries.setdefault(number, title)
+            for number, title, index in run:
+                entries.setdefault(number, (title, index))
         run.clear()
 
-    for line in lines:
+    for index, line in enumerate(lines):
         text = _item_text(line)
         if text is None:
             continue
@@ -178,12 +179,12 @@ def agenda_list(lines: list[DocLine], profile: Profile, listed: list[Entry] | No
             continue
         m = profile.item_start.match(re.sub(r"(?:\.{3,}|…)+\s*\d*\s*$|\s\d{1,3}\s*$", "", text).strip())
         if m:
-            run.append((m.group("num"), _entry_title(clean_title(m.group("title")))))
+            run.append((m.group("num"), _entry_title(clean_title(m.group("title"))), index))
         else:
             flush()
     flush()
     for entry in agenda_entries(lines, is_minutes(lines)) if listed is None else listed:
-        entries[entry.number] = _entry_title(entry.title)
+        entries[entry.number] = (_entry_title(entry.title), entry.index)
     return entries
 
 
@@ -312,6 +313,37 @@ def agenda_entries(lines: list[DocLine], minutes: bool) -> list[Entry]:
     return out
 
 
+_HEADLESS_ENTRY = re.compile(
+    r"^(?:(?:[•·▪◦●]|[-–](?=\s))\s*(?:(?:Punkt|Pkt\.?)\s*)?(?P<bnum>\d{1,4})\.?|(?:(?:Punkt|Pkt\.?)\s*)?(?P<num>\d{1,4})\.)"
+    r"\s+(?P<title>(?-i:[A-ZÆØÅ0-9«\"“]).*)$", re.I)
+
+
+def headless_list(lines: list[DocLine], points: set[int]) -> list[Entry]:
+    """An agenda list printed without its heading at the top of a minutes page: the longest run of three
+    or more numbered lines counting up by one before the first section heading, case number or label
+    (a numbered participant list is passed over)."""
+    best: list[Entry] = []
+    run: list[Entry] = []
+    for i, line in enumerate(lines):
+        text = _list_text(line)
+        if not text or _is_control(text) or AGENDA_LIST_SUBHEADING.match(text):
+            continue
+        if section_kind(text) or _case_number(text) or ITEM_LABEL.search(text):
+            break
+        m = _HEADLESS_ENTRY.match(text) if i not in points and len(text) < 250 else None
+        number = m and (m.group("num") or m.group("bnum"))
+        if m and number and (not run or int(number) == int(run[-1].number) + 1):
+            title = clean_title(_PAGE_REF.sub("", m.group("title")))
+            run.append(Entry(i, i, number, title))
+            continue
+        if len(run) > len(best):
+            best = run
+        run = [Entry(i, i, number, clean_title(m.group("title")))] if m and number else []
+    if len(run) > len(best):
+        best = run
+    return best if len(best) >= 3 else []
+
+
 def _item_text(line: DocLine) -> str | None:
     """The text an item heading is matched on; a table row only when it is `N. | Titel` (HTML exports)."""
     if not line.is_table_row:
@@ -388,7 +420,7 @@ def _candidates(lines: list[DocLine], profile: Profile, entries: list[Entry]) ->
             continue
         title = clean_title(m.group("title"))
         number = m.group("num")
-        named = listed.get(number) == _entry_title(title)
+        named = number in listed and listed[number][0] == _entry_title(title) and listed[number][1] != i
         if title[:1].islower() and not named:
             continue  # "2. det drøftes at …": a point of a list, not an item title
         if profile.name != "firstagenda" and _TOC_LINE.search(text) and not named:
@@ -669,7 +701,8 @@ def _merge(lines: list[DocLine], body: list[AgendaItem], strong: list[bool], ent
 
 def split_items(doc: Document) -> tuple[str, list[AgendaItem]]:
     lines = unflatten(doc.lines)
-    entries = agenda_entries(lines, is_minutes(lines))
+    minutes = is_minutes(lines)
+    entries = agenda_entries(lines, minutes) or (headless_list(lines, recommendation_points(lines)) if minutes else [])
     profile, hits = choose_profile(lines, entries)
     if hits:  # an agenda list precedes the items; a numbered list under "Indhold" inside an item is no agenda
         entries = [e for e in entries if e.index <= hits[0][0]]

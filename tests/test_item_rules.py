@@ -128,3 +128,12 @@ def test_a_numbered_list_under_a_heading_inside_an_item_is_no_agenda() -> None:
 def test_a_list_header_row_with_more_columns() -> None:
     _, items = _split(HEADER + "Pkt.\tTekst\tSag\n1\tGodkendelse af dagsorden\t24/1\n2\tBudget 2025\t24/2\n")
     assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025")]
+
+
+def test_a_headless_list_at_the_top_of_a_cut_page() -> None:
+    _, items = _split(HEADER + "Deltagere:\n1. Udvalgsformand Anne Holm (A)\n2. Næstformand Per Dahl (V)\n\n"
+                      "1. Godkendelse af dagsorden\n2. Budget 2025\n3. Eventuelt\n")
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025"), ("3", "Eventuelt")]
+    assert all(i.listed_only for i in items)
+    _, items = _split(HEADER + "1. Godkendelse af dagsorden\n2. Budget 2025\n")
+    assert items == [], "two numbered lines alone are too little to call a list"

@@ -96,6 +96,12 @@ def list_only(gold: dict[str, Any], items: list[Item]) -> str:
     return "\n".join(lines + ["", "Til toppen"]) + "\n"
 
 
+def list_headless(gold: dict[str, Any], items: list[Item]) -> str:
+    """The agenda list at the top of a cut web page without a heading of its own, under the participants."""
+    lines = _header(gold) + [f"• {i.number}. {i.title}" for i in items]
+    return "\n".join(lines + ["", "Hent som PDF"]) + "\n"
+
+
 def list_some_bodies(gold: dict[str, Any], items: list[Item]) -> str:
     """`PUNKTER` over every item, then bodies for every other item only."""
     lines = _header(gold, "Referat") + ["PUNKTER"] + [f"{i.number}. {i.title}" for i in items] + [""]
@@ -190,6 +196,7 @@ def transcript(gold: dict[str, Any], items: list[Item]) -> str:
 
 ITEM_VARIANTS: tuple[ItemVariant, ...] = (
     ItemVariant("list-only", list_only),
+    ItemVariant("list-headless", list_headless),
     ItemVariant("list-some-bodies", list_some_bodies),
     ItemVariant("contents-cut", contents_cut),
     ItemVariant("contents-roman", contents_roman),
