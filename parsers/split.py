@@ -141,7 +141,10 @@ def _entry_title(text: str) -> str:
 
 def clean_title(title: str) -> str:
     """An item title without what web pages print around it: control words, the item's time slot."""
-    out = _plain(title)
+    out = _plain(title).lstrip("-–: ").strip()  # "Punkt 3 - Titel"
+    label = ITEM_LABEL.search(out)
+    if label and label.start() >= 3:
+        out = out[:label.start()]  # "1. Titel Sagsnr.: 24/1" printed on one line
     for _ in range(3):
         before = out
         out = CONTROL_WORDS.sub("", out).strip()
@@ -379,7 +382,7 @@ def _has_body(lines: list[DocLine], i: int) -> bool:
         text = lines[j].text
         if _case_number(text) or section_kind(text) or ITEM_LABEL.search(text) and len(text) < 160:
             return True
-        if len(text) > 120 or _POINT.match(_plain(text)):
+        if len(text) > 120 or _POINT.match(_plain(text)) or any(p.item_start.match(text) for p in PROFILES):
             return False
     return False
 
@@ -390,7 +393,8 @@ def _strong_body(lines: list[DocLine], i: int) -> bool:
         text = lines[j].text
         if _case_number(text) or (ITEM_LABEL.search(text) and len(text) < 160) or OPEN_CLOSED_LINE.match(_plain(text)):
             return True
-        if len(text) > 120 or section_kind(text) or _POINT.match(_plain(text)):
+        if len(text) > 120 or section_kind(text) or _POINT.match(_plain(text)) \
+                or any(p.item_start.match(text) for p in PROFILES):
             return False  # a label under the next numbered line is that line's
     return False
 
@@ -560,9 +564,10 @@ def _decision_text(sections: list[Section]) -> str | None:
 _FLAT_ITEM = re.compile(
     r"(?<!\S)(?P<num>\d{1,3})\.\s+(?P<title>(?-i:[A-ZÆØÅ0-9«\"“])(?:(?!\s\d{1,3}\.\s+(?-i:[A-ZÆØÅ])).){2,160}?)\s+(?="
     + ITEM_LABEL.pattern + ")", re.I)
+# capitalised as a heading: "Godkendelse af dagsorden" in an entry is no list heading
 _FLAT_LIST_HEAD = re.compile(
-    r"(?<!\S)(?:Indholdsfortegnelse|Punkter\s+på\s+dagsordenen|Dagsorden)(?![^\W\d_])(?:\s+(?:Side|Pkt\.?|Tekst)\b\.?)*",
-    re.I)
+    r"(?<!\S)(?:Indholdsfortegnelse|INDHOLDSFORTEGNELSE|Punkter\s+på\s+dagsordenen|PUNKTER\s+PÅ\s+DAGSORDENEN|Dagsorden"
+    r"|DAGSORDEN)(?![^\W\d_])(?:\s+(?:Side|SIDE|Pkt\.?|PKT\.?|Tekst|TEKST)\b\.?)*")
 _FLAT_ENTRY = re.compile(r"(?<!\S)(\d{1,3})\.\s+(?-i:[A-ZÆØÅ0-9«\"“])", re.I)
 _FLAT_SECTION = re.compile(
     r"(?<=[\s.:])(?-i:" + "|".join(sorted(
@@ -571,11 +576,14 @@ _FLAT_SECTION = re.compile(
         key=len, reverse=True)) + r")(?=\s+(?-i:[A-ZÆØÅ0-9]))")
 
 
-def _flat_cuts(text: str) -> list[int]:
+def _flat_cuts(text: str, flattened: bool = True) -> list[int]:
     """Where a one-line page breaks into lines: before item headings and their labels, before a list
-    heading and each of its entries, around section words."""
+    heading and each of its entries, around section words. In a document that is not flattened, only a
+    line that starts with an item heading or a list heading is cut."""
     cuts: set[int] = set()
-    items = list(_FLAT_ITEM.finditer(text))
+    if not flattened and not (_FLAT_ITEM.match(text) or _FLAT_LIST_HEAD.match(re.sub(r"^\d{1,3}\s+", "", text))):
+        return []
+    items = [m for m in _FLAT_ITEM.finditer(text) if flattened or m.start() == 0]
     for m in items:
         cuts.update((m.start("num"), m.end("title")))
     body_starts = [m.start("num") for m in items]
@@ -590,7 +598,7 @@ def _flat_cuts(text: str) -> list[int]:
                 expect += 1
         if len(found) >= 2 or found and head.end() == found[0] - 1:
             cuts.update((head.start(), head.end(), *found))
-    if items:
+    if items and flattened:
         for m in _FLAT_SECTION.finditer(text, items[0].start()):
             cuts.update((m.start(), m.end()))
     return sorted(c for c in cuts if 0 < c < len(text))
@@ -599,11 +607,10 @@ def _flat_cuts(text: str) -> list[int]:
 def unflatten(lines: list[DocLine]) -> list[DocLine]:
     """Lines of a document whose pages were flattened to one line each, cut back into lines;
     every other line as it is. Offsets stay offsets into the document text."""
-    if not any(len(ln.text) >= FLATTENED_LINE_CHARS for ln in lines):
-        return lines
+    flattened = any(len(ln.text) >= FLATTENED_LINE_CHARS for ln in lines)
     out: list[DocLine] = []
     for line in lines:  # a flattened document's short pages are one line too
-        cuts = _flat_cuts(line.text) if len(line.text) >= 40 else []
+        cuts = _flat_cuts(line.text, flattened) if len(line.text) >= 20 else []
         if not cuts:
             out.append(line)
             continue

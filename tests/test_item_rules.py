@@ -137,3 +137,12 @@ def test_a_headless_list_at_the_top_of_a_cut_page() -> None:
     assert all(i.listed_only for i in items)
     _, items = _split(HEADER + "1. Godkendelse af dagsorden\n2. Budget 2025\n")
     assert items == [], "two numbered lines alone are too little to call a list"
+
+
+def test_a_contents_page_on_one_line_and_headings_with_their_labels_on_the_same_line() -> None:
+    _, items = _split(HEADER + "2 Indholdsfortegnelse Side 1. Godkendelse af dagsorden 3 2. Budget 2015 3\n")
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2015")]
+    _, items = _split(HEADER + "1. Godkendelse af dagsorden Sagsnr.: 24/1 Åben sag\nBeslutning\nGodkendt.\n"
+                      "2. Budget 2015 Sagsnr.: 24/2 Åben sag\nBeslutning\nGodkendt.\n")
+    assert [(i.number, i.title, i.case_number) for i in items] == [
+        ("1", "Godkendelse af dagsorden", "24/1"), ("2", "Budget 2015", "24/2")]

@@ -194,6 +194,14 @@ def transcript(gold: dict[str, Any], items: list[Item]) -> str:
     return "\f".join(pages) + "\n"
 
 
+def transcript_list(gold: dict[str, Any], items: list[Item]) -> str:
+    """A flattened transcript of a dagsorden whose item texts are separate documents: its contents page only."""
+    pages = [" ".join(x for x in _header(gold) if x) + " Mødet holdes i byrådssalen. " * 12]
+    pages.append("2 Indholdsfortegnelse Side " + " ".join(
+        f"{i.number}. {i.title} {'.' * 8} {k + 3}" for k, i in enumerate(items)))
+    return "\f".join(pages) + "\n"
+
+
 ITEM_VARIANTS: tuple[ItemVariant, ...] = (
     ItemVariant("list-only", list_only),
     ItemVariant("list-headless", list_headless),
@@ -207,6 +215,7 @@ ITEM_VARIANTS: tuple[ItemVariant, ...] = (
     ItemVariant("control-words", control_words),
     ItemVariant("glued-contents", glued_contents),
     ItemVariant("transcript", transcript),
+    ItemVariant("transcript-list", transcript_list),
 )
 
 RESULTS: dict[str, dict[str, Any]] = {}
