@@ -157,6 +157,8 @@ def clean_title(title: str) -> str:
 
 def _is_control(text: str) -> bool:
     """A line that is only a web page's control words (`Udskriv`, `Til toppen`, `Hent som PDF`)."""
+    if len(text) > 80:
+        return False
     plain = _plain(text)
     return bool(plain) and len(plain) < 60 and not CONTROL_WORDS.sub("", plain).strip(" |•·-–")
 
@@ -179,6 +181,9 @@ def agenda_list(lines: list[DocLine], profile: Profile,
         if text is None:
             continue
         if not text.strip():
+            continue
+        if len(text) > 300:
+            flush()
             continue
         m = profile.item_start.match(re.sub(r"(?:\.{3,}|…)+\s*\d*\s*$|\s\d{1,3}\s*$", "", text).strip())
         if m:
@@ -283,9 +288,9 @@ def agenda_entries(lines: list[DocLine], minutes: bool) -> list[Entry]:
     out: list[Entry] = []
     seen: set[str] = set()
     for i, line in enumerate(lines):
-        text = _list_text(line)
-        if len(text) > 200:
+        if len(line.text) > 250:
             continue
+        text = _list_text(line)
         m = AGENDA_LIST_HEADING.match(text)
         if not m:
             continue
@@ -413,12 +418,11 @@ def _candidates(lines: list[DocLine], profile: Profile, entries: list[Entry]) ->
         text = _item_text(line)
         if text is None:
             continue
-        plain = _plain(text)
-        if profile.needs_body and (section_kind(plain) in ("decision", "recommendation")
-                                   or PARTICIPANT_HEADING.match(plain)):
-            zone = True
         if len(text) > 250 or i in points or i in in_list:
             continue
+        if profile.needs_body and len(text) <= 110 and (section_kind(text) in ("decision", "recommendation")
+                                                        or PARTICIPANT_HEADING.match(_plain(text))):
+            zone = True
         m = profile.item_start.match(text)
         if not m or re.search(r"\.{4,}|…\s*\d", text):
             continue
