@@ -33,6 +33,7 @@ from parsers.profiles import (
     CASE_NUMBER,
     CLOSED,
     CONTENTS_HEADING_WORDS,
+    CONTROL_LINE_WORDS,
     CONTROL_WORDS,
     DECISION_LINE,
     FLATTENED_LINE_CHARS,
@@ -160,7 +161,10 @@ def _is_control(text: str) -> bool:
     if len(text) > 80:
         return False
     plain = _plain(text)
-    return bool(plain) and len(plain) < 60 and not CONTROL_WORDS.sub("", plain).strip(" |•·-–")
+    if not plain or len(plain) >= 60:
+        return False
+    rest = CONTROL_WORDS.sub("", plain).strip(" |•·-–")
+    return not rest or all(w in CONTROL_LINE_WORDS for w in re.split(r"[\s|•·]+", rest.lower()) if w)
 
 
 def agenda_list(lines: list[DocLine], profile: Profile,
@@ -208,7 +212,8 @@ class Entry:
 
 
 _LIST_ENTRY = re.compile(
-    r"^(?:[•·▪◦●]|[-–](?=\s))?\s*(?:(?:Punkt|Pkt\.?)\s*)?(?P<num>\d{1,4})\s*[.:)]?\s+(?P<title>\S.*)$", re.I)
+    r"^(?:[•·▪◦●]|[-–](?=\s))?\s*(?:(?:Punkt|Pkt\.?)\s*)?(?P<num>\d{1,4})(?:\s*[.:)]?\s+|\.(?=(?-i:[A-ZÆØÅ])))"
+    r"(?P<title>\S.*)$", re.I)
 _PAGE_REF = re.compile(r"(?:\s*(?:\.{2,}|…|_{3,}))+\s*(?:\d{1,4}|[ivxlcdm]{1,7})?\s*$", re.I)
 _TRAILING_ARABIC = re.compile(r"\s+\d{1,3}\s*$")
 _TRAILING_ROMAN = re.compile(r"\s+[ivxlcdm]{1,7}\s*$", re.I)
@@ -272,8 +277,18 @@ def _read_list(lines: list[DocLine], i: int, rest: str) -> list[tuple[int, int, 
             first, _, number, title = raw[-1]
             raw[-1] = (first, j, number, f"{title} {text}")
             continue
+        if raw and not got and not _body_line(text) and any(
+                (e := _entry_line(_list_text(lines[k]))) and int(e[0]) == int(raw[-1][2]) + 1
+                for k in _next_content(lines, j, 2)):
+            continue  # a teaser line under an entry, the next entry right after it
         break
     return raw if len(raw) >= 2 or not glued else []
+
+
+def _body_line(text: str) -> bool:
+    """A line that belongs to an item's body or the meeting header, never to an agenda list."""
+    return bool(section_kind(text) or _case_number(text) or ITEM_LABEL.search(text) or HEADER_LABEL.match(text)
+                or PARTICIPANT_HEADING.match(text))
 
 
 def _page_number(text: str) -> bool:

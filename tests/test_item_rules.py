@@ -146,3 +146,9 @@ def test_a_contents_page_on_one_line_and_headings_with_their_labels_on_the_same_
                       "2. Budget 2015 Sagsnr.: 24/2 Åben sag\nBeslutning\nGodkendt.\n")
     assert [(i.number, i.title, i.case_number) for i in items] == [
         ("1", "Godkendelse af dagsorden", "24/1"), ("2", "Budget 2015", "24/2")]
+
+
+def test_list_entries_with_teasers_control_lines_and_glued_numbers() -> None:
+    _, items = _split(HEADER + "Punkter på dagsordenen\n1.Godkendelse af dagsorden\nUdskriv | Del\n"
+                      "2.Budget 2025\nForslag til budget for det kommende år.\n3.Eventuelt\n")
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025"), ("3", "Eventuelt")]

@@ -59,6 +59,7 @@ ITEM_LABEL = re.compile(MINUTES["item_labels"], re.I)
 CONTROL_WORDS = re.compile(
     r"(?:\s*(?:[|•·]\s*)?\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in MINUTES["control_words"])
     + r")\b\s*(?:…|\.{3})?)+\s*$", re.I)
+CONTROL_LINE_WORDS = frozenset(MINUTES["control_line_words"])
 TITLE_TIME_SLOT = re.compile(MINUTES["title_time_slot"], re.I)
 PARTICIPANT_HEADING = re.compile(MINUTES["participant_headings"], re.I)
 FLATTENED_LINE_CHARS: int = MINUTES["flattened_line_chars"]
