@@ -457,7 +457,8 @@ def _candidates(lines: list[DocLine], profile: Profile, entries: list[Entry]) ->
         if profile.needs_body and not _has_body(lines, i) and not named:
             continue
         if zone and not _strong_body(lines, i) and not (
-                (not last_number or int(number) in range(last_number + 1, last_number + 4)) and _has_body(lines, i)):
+                (not last_number or int(number) in range(last_number + 1, last_number + 4) or named)
+                and _has_body(lines, i)):
             continue  # a decision point, a reference to another item, a participant: not an item
         found.append((i, number, title))
         zone, last_number = False, int(number)
@@ -469,17 +470,19 @@ def _candidates(lines: list[DocLine], profile: Profile, entries: list[Entry]) ->
         # where item headings are bold over their case number, a plain numbered line with no case
         # number of its own is a list point, not an item
         found = [f for f in found if lines[f[0]].bold or cased(f[0])]
-    return _numbered_chain(found) if profile.name != "firstagenda" else found
+    return _numbered_chain(found, set(listed)) if profile.name != "firstagenda" else found
 
 
-def _numbered_chain(found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
-    """Longest run of item numbers that rises by small steps: drops stray `2013. Det …` lines."""
+def _numbered_chain(found: list[tuple[int, str, str]], listed: set[str] | None = None) -> list[tuple[int, str, str]]:
+    """Longest run of item numbers that rises by small steps: drops stray `2013. Det …` lines. Where the
+    agenda list names the number, any rise will do (a page with bodies for some items only)."""
     best: list[list[int]] = []
     for k, (_, number, _) in enumerate(found):
         chain = [k]
         for j in range(k):
             prev = int(found[j][1])
-            if 0 < int(number) - prev <= 3 and len(best[j]) + 1 > len(chain):
+            step = int(number) - prev
+            if (0 < step <= 3 or step > 0 and number in (listed or ())) and len(best[j]) + 1 > len(chain):
                 chain = best[j] + [k]
         best.append(chain)
     longest = max(best, key=len, default=[])

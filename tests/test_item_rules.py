@@ -152,3 +152,13 @@ def test_list_entries_with_teasers_control_lines_and_glued_numbers() -> None:
     _, items = _split(HEADER + "Punkter på dagsordenen\n1.Godkendelse af dagsorden\nUdskriv | Del\n"
                       "2.Budget 2025\nForslag til budget for det kommende år.\n3.Eventuelt\n")
     assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025"), ("3", "Eventuelt")]
+
+
+def test_bodies_for_far_apart_listed_items_keep_their_bodies() -> None:
+    titles = ["Godkendelse", "Budget", "Skoler", "Veje", "Havn", "Klima", "Kultur", "Idræt", "Eventuelt"]
+    listing = "".join(f"{n}. {t}\n" for n, t in enumerate(titles, start=1))
+    body = "{n}. {t}\nSagsfremstilling\nTekst.\nBeslutning\nGodkendt.\n"
+    _, items = _split(HEADER + "Dagsorden\n" + listing + "\n" + body.format(n=1, t=titles[0])
+                      + body.format(n=9, t=titles[8]))
+    assert [i.number for i in items] == [str(n) for n in range(1, 10)]
+    assert [i.number for i in items if not i.listed_only] == ["1", "9"]
