@@ -7,17 +7,25 @@ run-of-spaces numbering, titles followed by the page's control words, a contents
 the first entry, contents pages with dot leaders and arabic or roman page numbers, a `Pkt. | Tekst`
 table, and a PDF transcript flattened to one line a page. Around the items sit the numbered lines
 that are not items: a numbered participant list, numbered decision points inside a `Beslutning`, and
-a decision that lists other items by number and title. Test helpers: nothing of the corpus is stored
-here; the gold is read from ../shared at test time.
+a decision that lists other items by number and title. Each item's body is its real text from the
+corpus document (found by the gold title, read with the project's readers), so the real numbered
+recommendation and decision lists, case numbers and section words sit under the rendered headings.
+Test helpers: nothing of the corpus is stored here; it is read from ../shared at test time.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+SOURCE_FOLDERS = ("text", "pdf-real", "html-real", "pdf")
+BODY_LINES = 30
 
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv", "xvi",
          "xvii", "xviii", "xix", "xx", "xxi", "xxii", "xxiii", "xxiv", "xxv", "xxvi", "xxvii", "xxviii", "xxix",
@@ -34,6 +42,7 @@ class Item:
     number: str
     title: str
     decision: str
+    body: tuple[str, ...] = field(default=())  # the item's own text in the real document (first lines)
 
 
 @dataclass(frozen=True)
@@ -45,10 +54,55 @@ class ItemVariant:
 
 
 def load_items(path: Path) -> tuple[dict[str, Any], list[Item]]:
+    """The gold items of one corpus document, each with the first lines of its real body."""
     gold = json.loads(path.read_text(encoding="utf-8"))
-    items = [Item(str(i["number"]), " ".join(i["title"].split()), (i.get("decision") or "Godkendt.").strip()
-                  or "Godkendt.") for i in gold.get("agenda_items") or []]
-    return gold, items
+    raw = [(str(i["number"]), " ".join(i["title"].split()), (i.get("decision") or "Godkendt.").strip() or "Godkendt.")
+           for i in gold.get("agenda_items") or []]
+    bodies = real_bodies(gold["doc"], tuple(t for _, t, _ in raw))
+    return gold, [Item(n, t, d, bodies[k]) for k, (n, t, d) in enumerate(raw)]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^\wæøå]+", " ", text.lower()).strip()
+
+
+@lru_cache(maxsize=32)
+def real_bodies(doc: str, titles: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Each item's body as the real document prints it: the lines after the item's heading (the first line
+    after the previous heading that ends with the title; contents lines end in a page number) up to the
+    next heading, first BODY_LINES lines. Read with the project's readers, found by the gold titles alone."""
+    from parsers.layout import normalise
+    from parsers.readers import read_document
+
+    stem = doc.rsplit(".", 1)[0]
+    source = next((p for folder in SOURCE_FOLDERS for p in sorted((CORPUS / folder).glob(stem + ".*"))), None)
+    if source is None:
+        return [()] * len(titles)
+    lines = [ln.text for ln in normalise(read_document(source)).lines]
+    keys = [_key(ln) for ln in lines]
+    starts: list[int | None] = []
+    at = 0
+    for title in titles:
+        want = _key(title)
+        hit = next((j for j in range(at, len(lines)) if want and keys[j].endswith(want[-40:])
+                    and len(keys[j]) <= len(want) + 20 and not re.search(r"(?:\.{3,}|…)\s*\d*$", lines[j])), None)
+        starts.append(hit)
+        at = hit + 1 if hit is not None else at
+    bodies = []
+    for k, start in enumerate(starts):
+        if start is None:
+            bodies.append(())
+            continue
+        stop = next((s for s in starts[k + 1:] if s is not None), len(lines))
+        body: list[str] = []
+        for j in range(start + 1, stop):
+            bare = re.sub(r"^(?:punkt\s+)?\d+\s+", "", keys[j])
+            if len(bare) >= 15 and any(_key(t).startswith(bare[:40]) for t in titles):
+                break  # the next item's heading wrapped over two lines: not this item's body
+            if lines[j].strip() and "\t" not in lines[j]:
+                body.append(lines[j])
+        bodies.append(tuple(body[:BODY_LINES]))
+    return bodies
 
 
 def _case(number: str) -> str:
@@ -82,11 +136,13 @@ def _decision(items: list[Item], k: int) -> list[str]:
 
 
 def _body(items: list[Item], k: int, heading: str, labels: bool = True) -> list[str]:
+    """An item's heading, labels, its real body lines, a recommendation and the decision with distractors."""
     item = items[k]
     lines = [heading]
     if labels:
         lines.append(f"Sagsnr.: {_case(item.number)}    Åben sag")
-    lines += ["Sagsfremstilling", FILLER, "Indstilling", "Forvaltningen indstiller, at", "1. sagen drøftes"]
+    lines += ["Sagsfremstilling", *(item.body or (FILLER,)), "Indstilling", "Forvaltningen indstiller, at",
+              "1. sagen drøftes"]
     return lines + _decision(items, k) + [""]
 
 
@@ -190,7 +246,7 @@ def transcript(gold: dict[str, Any], items: list[Item]) -> str:
     for k, item in enumerate(items):
         body = _decision(items, k)
         pages.append(f"{k + 3} {item.number}. {item.title} Dok.nr.: {1965 + k} Sagsid.: {_case(item.number)} "
-                     f"Åben sag Sagsfremstilling {FILLER} " + " ".join(body))
+                     f"Åben sag Sagsfremstilling {' '.join(item.body) or FILLER} " + " ".join(body))
     return "\f".join(pages) + "\n"
 
 
