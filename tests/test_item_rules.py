@@ -162,3 +162,9 @@ def test_bodies_for_far_apart_listed_items_keep_their_bodies() -> None:
                       + body.format(n=9, t=titles[8]))
     assert [i.number for i in items] == [str(n) for n in range(1, 10)]
     assert [i.number for i in items if not i.listed_only] == ["1", "9"]
+
+
+def test_pkt_abbreviation_in_headings() -> None:
+    _, items = _split(HEADER + "Pkt. 1: Godkendelse af dagsorden\nSagsnr.: 24/1\nBeslutning\nGodkendt.\n"
+                      "Pkt. 2: Budget 2025\nSagsnr.: 24/2\nBeslutning\nGodkendt.\n")
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025")]
