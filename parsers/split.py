@@ -266,9 +266,7 @@ def _read_list(lines: list[DocLine], i: int, rest: str) -> list[tuple[int, int, 
         got = _entry_line(text)
         if got and not (raw and int(got[0]) <= int(raw[-1][2])):
             raw.append((j, j, *got))
-            nxt = _next_content(lines, j, 1)
-            if nxt and not _entry_line(_list_text(lines[nxt[0]])) and _strong_body(lines, j) \
-                    and not _PAGE_REF.search(text):
+            if _label_next(lines, j) and not _PAGE_REF.search(text):
                 break  # a body heading straight under the list heading: the list was the body
             continue
         if raw and not got and len(text) < 120 and not (
@@ -419,14 +417,21 @@ def _strong_body(lines: list[DocLine], i: int) -> bool:
     return False
 
 
+def _label_next(lines: list[DocLine], i: int) -> bool:
+    """The very next line with text is a case number or an item label."""
+    nxt = _next_content(lines, i, 1)
+    text = lines[nxt[0]].text if nxt else ""
+    return bool(nxt) and bool(_case_number(text) or (ITEM_LABEL.search(text) and len(text) < 160)
+                              or OPEN_CLOSED_LINE.match(_plain(text)))
+
+
 def _candidates(lines: list[DocLine], profile: Profile, entries: list[Entry]) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
     points = recommendation_points(lines)
     listed = agenda_list(lines, profile, entries) if profile.needs_body else {}
     # the agenda list's own lines are entries, not body headings (unless a case number stands under one:
     # a "Dagsorden" heading straight over the first item)
-    in_list = {j for e in entries for j in range(e.index, e.last + 1)
-               if not _strong_body(lines, e.last)}
+    in_list = {j for e in entries for j in range(e.index, e.last + 1) if not _label_next(lines, e.last)}
     zone = False  # inside an item's decision or recommendation, or a participant list
     last_number = 0
     for i, line in enumerate(lines):
@@ -712,8 +717,8 @@ def _merge(lines: list[DocLine], body: list[AgendaItem], strong: list[bool], ent
                 "number": entry.number, "title": title, "evidence": ["agenda_list", *item.evidence]}))
         elif entry is not None and not sure and not generic:
             continue
-        elif generic and entries and not sure:
-            continue
+        elif generic:
+            continue  # an unnumbered heading the list does not name: its number would only be invented
         else:
             kept.append(item)
     numbers = {item.number for item in kept}  # a body heading with its case number outranks a list that disagrees

@@ -168,3 +168,11 @@ def test_pkt_abbreviation_in_headings() -> None:
     _, items = _split(HEADER + "Pkt. 1: Godkendelse af dagsorden\nSagsnr.: 24/1\nBeslutning\nGodkendt.\n"
                       "Pkt. 2: Budget 2025\nSagsnr.: 24/2\nBeslutning\nGodkendt.\n")
     assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025")]
+
+
+def test_unnumbered_body_headings_take_their_numbers_from_the_list() -> None:
+    _, items = _split(HEADER + "Dagsorden\n1. Godkendelse af dagsorden\n2. Budget 2025\n3. Eventuelt\n\n"
+                      "Budget 2025\nSagsnr.: 24/2\nBeslutning\nGodkendt.\n"
+                      "Eventuelt\nSagsnr.: 24/3\nBeslutning\nIntet.\n")
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025"), ("3", "Eventuelt")]
+    assert [i.case_number for i in items] == [None, "24/2", "24/3"]
