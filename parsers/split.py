@@ -418,11 +418,12 @@ def _strong_body(lines: list[DocLine], i: int) -> bool:
 
 
 def _label_next(lines: list[DocLine], i: int) -> bool:
-    """The very next line with text is a case number or an item label."""
+    """The very next line with text is a case number or an item label (not the next entry of a list
+    whose rows carry their case numbers)."""
     nxt = _next_content(lines, i, 1)
     text = lines[nxt[0]].text if nxt else ""
-    return bool(nxt) and bool(_case_number(text) or (ITEM_LABEL.search(text) and len(text) < 160)
-                              or OPEN_CLOSED_LINE.match(_plain(text)))
+    return bool(nxt) and not _entry_line(_list_text(lines[nxt[0]])) and bool(
+        _case_number(text) or (ITEM_LABEL.search(text) and len(text) < 160) or OPEN_CLOSED_LINE.match(_plain(text)))
 
 
 def _candidates(lines: list[DocLine], profile: Profile, entries: list[Entry]) -> list[tuple[int, str, str]]:

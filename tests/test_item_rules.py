@@ -176,3 +176,10 @@ def test_unnumbered_body_headings_take_their_numbers_from_the_list() -> None:
                       "Eventuelt\nSagsnr.: 24/3\nBeslutning\nIntet.\n")
     assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025"), ("3", "Eventuelt")]
     assert [i.case_number for i in items] == [None, "24/2", "24/3"]
+
+
+def test_list_rows_that_carry_their_case_numbers() -> None:
+    _, items = _split(HEADER + "Punkt\tTitel\n1\tGodkendelse af dagsorden EMN-2023-009832\tHent som PDF Kopier link\n"
+                      "2\tForslag til budget 2026-2029 EMN-2025-008308 . Resume Vores hverdag leves der.\n")
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Forslag til budget 2026-2029")]
+    assert [(i.case_number, i.listed_only) for i in items] == [("EMN-2023-009832", False), ("EMN-2025-008308", False)]
