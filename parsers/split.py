@@ -351,7 +351,8 @@ def headless_list(lines: list[DocLine], points: set[int]) -> list[Entry]:
             continue
         if section_kind(text) or _case_number(text) or ITEM_LABEL.search(text):
             break
-        m = _HEADLESS_ENTRY.match(text) if i not in points and len(text) < 250 else None
+        # an agenda title is a name, not a sentence: "1. Flere unge skal i uddannelse." is a goal of a list
+        m = _HEADLESS_ENTRY.match(text) if i not in points and len(text) < 160 and not text.endswith(".") else None
         number = m and (m.group("num") or m.group("bnum"))
         if m and number and (not run or int(number) == int(run[-1].number) + 1):
             title = clean_title(_PAGE_REF.sub("", m.group("title")))

@@ -183,3 +183,9 @@ def test_list_rows_that_carry_their_case_numbers() -> None:
                       "2\tForslag til budget 2026-2029 EMN-2025-008308 . Resume Vores hverdag leves der.\n")
     assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Forslag til budget 2026-2029")]
     assert [(i.case_number, i.listed_only) for i in items] == [("EMN-2023-009832", False), ("EMN-2025-008308", False)]
+
+
+def test_a_numbered_list_of_sentences_at_the_top_is_no_agenda() -> None:
+    _, items = _split(HEADER + "Målene er:\n1. Flere unge skal i uddannelse.\n2. Færre skal være ledige.\n"
+                      "3. Flere virksomheder skal samarbejde med jobcentret.\n")
+    assert items == []
