@@ -26,7 +26,7 @@ from models.schema import (
 
 ITEM_FIELDS = ["document", "municipality", "municipality_code", "body", "meeting_date",
                "number", "title", "case_number", "closed", "decision",
-               "page_start", "page_end", "anchor", "attachments"]
+               "page_start", "page_end", "anchor", "evidence", "listed_only", "attachments"]
 DOCUMENT_FIELDS = ["source", "name", "role", "sha256", "format", "pages", "municipality", "body", "meeting_date",
                    "publication", "item", "items", "goals"]
 GOAL_FIELDS = ["document", "municipality", "municipality_code", "body", "meeting_date",
@@ -74,13 +74,18 @@ def item_rows(engine: Engine) -> Iterator[dict[str, Any]]:
         names = _doc_names(session)
         meetings = _meetings(session)
         attached = _attachments(session)
+        # why each item is one (agenda list, body heading, case number, …): from the table, so the view stays as is
+        why = {r.id: (r.evidence, r.listed_only) for r in session.execute(
+            select(AgendaItemRow.id, AgendaItemRow.evidence, AgendaItemRow.listed_only))}
         for row in _in_name_order(session, names, "SELECT * FROM v_agenda_items WHERE 1 = 1", {}, "seq"):
             body, code = meetings.get(row["document_id"], (None, None))
+            evidence, listed_only = why.get(row["id"], ([], False))
             yield {"document": names.get(row["document_id"], ""), "municipality": row["municipality"],
                    "municipality_code": code, "body": body,
                    "meeting_date": row["meeting_date"], "number": row["number"], "title": row["title"],
                    "case_number": row["case_number"], "closed": bool(row["closed"]), "decision": row["decision"],
                    "page_start": row["page_start"], "page_end": row["page_end"], "anchor": row["anchor"],
+                   "evidence": list(evidence or []), "listed_only": bool(listed_only),
                    "attachments": attached.get((row["document_id"], row["number"]), [])}
 
 

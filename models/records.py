@@ -149,6 +149,9 @@ class AgendaItem(BaseModel):
     end: int
     page_start: int
     page_end: int
+    # why this is an item: agenda_list, body_heading, case_number, sections, profile:<name>
+    evidence: list[str] = Field(default_factory=list)
+    listed_only: bool = False  # named in the document's agenda list; no body in this document
 
 
 class Meeting(BaseModel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from models.types import Bounded, CleanJSON, CleanText
@@ -81,6 +82,8 @@ class AgendaItemRow(Base):
     page_start: Mapped[int] = mapped_column(Integer)
     page_end: Mapped[int] = mapped_column(Integer)
     anchor: Mapped[str] = mapped_column(Bounded(128), index=True)
+    evidence: Mapped[list] = mapped_column(CleanJSON, default=list, server_default="[]")
+    listed_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class SectionRow(Base):

@@ -93,7 +93,8 @@ def store_parsed(session: Session, parsed: ParsedDocument, sha256: str, size: in
     item_rows = [AgendaItemRow(
         document_id=row.id, seq=seq, number=item.number, title=item.title, case_number=item.case_number,
         closed=item.closed, decision=item.decision, start=item.start, end=item.end,
-        page_start=item.page_start, page_end=item.page_end, anchor=f"{sha256[:16]}:item:{item.number}")
+        page_start=item.page_start, page_end=item.page_end, anchor=f"{sha256[:16]}:item:{item.number}",
+        evidence=item.evidence, listed_only=item.listed_only)
         for seq, item in enumerate(parsed.items)]
     session.add_all(item_rows)
     session.flush()

@@ -44,8 +44,9 @@ def structure_items(doc: Document) -> tuple[str, list[AgendaItem]] | None:
         tail = end - 1
         while tail > i and not lines[tail].text.strip():
             tail -= 1
+        why = [mark.evidence, *(["case_number"] if case else []), *(["sections"] if sections else [])]
         items.append(AgendaItem(
             number=mark.number, title=mark.title, case_number=case, closed=closed, sections=sections,
             decision=split._decision_text(sections), start=lines[i].start, end=lines[tail].end,
-            page_start=lines[i].page, page_end=lines[tail].page))
+            page_start=lines[i].page, page_end=lines[tail].page, evidence=why))
     return evidence, items

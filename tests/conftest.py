@@ -49,6 +49,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("item variants: publishing systems' structure, item F1 against the gold")
         for line in lines:
             terminalreporter.write_line(line)
+    from tests.item_variants import table as text_item_table
+
+    lines = text_item_table()
+    if lines:
+        terminalreporter.section("agenda-item variants: item F1 against the rendered gold")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Layout profiles: how each minutes system marks where an agenda item starts.
 
-A profile is data, not code: the item-start pattern and how confident a match must be
+A profile is data, not code (`patterns/minutes.yaml`): the item-start pattern and how confident a match must be
 confirmed by what follows (a case number or a section heading). `choose_profile` picks the
 profile whose pattern explains the document best; unknown layouts get the generic one.
 """
@@ -22,19 +22,12 @@ class Profile:
     min_hits: int
 
 
-_MD = r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*"
-_END = r"\s*(?:\*\*|__)?\s*$"
-
-PROFILES: tuple[Profile, ...] = (
-    # FirstAgenda (Aarhus, Randers …): "Punkt 123: Titel", also as a Markdown heading
-    Profile("firstagenda", re.compile(_MD + r"Punkt\s+(\d{1,4})\s*[:.]\s*(\S.*?)" + _END, re.I), False, 2),
-    # Single-item web pages: "Punkt 3 Titel"
-    Profile("punkt_plain", re.compile(_MD + r"Punkt\s+(\d{1,4})\s+(\S.*?)" + _END, re.I), True, 1),
-    # eDoc (Ballerup …) and Acadre (Norddjurs, Holbæk …): "1. Titel", "123. Titel"
-    Profile("numbered", re.compile(_MD + r"(\d{1,4})\.\s+(?!at\b)(\S.*?)" + _END), True, 1),
-)
-
 MINUTES = yaml.safe_load((Path(__file__).resolve().parent.parent / "patterns" / "minutes.yaml").read_text("utf-8"))
+
+PROFILES: tuple[Profile, ...] = tuple(
+    Profile(p["name"], re.compile(p["item_start"], re.I if p["name"] != "numbered" else 0), p["needs_body"],
+            p["min_hits"])
+    for p in MINUTES["profiles"])
 
 SECTION_WORDS: dict[str, str] = {word: kind for kind, words in MINUTES["section_words"].items() for word in words}
 RECOMMENDATION_HEADING = re.compile(MINUTES["recommendation_heading"], re.I)
@@ -49,7 +42,7 @@ DECISION_LINE = re.compile(
 )
 
 CASE_NUMBER = re.compile(
-    r"(?:(?:Sagsnr|Sagsnummer|Sags\s+nr|Sag\s+nr|Journalnr|Journalnummer|J\.\s?nr)\.?\s*:?\s*"
+    r"(?:(?:Sagsnr|Sagsnummer|Sags\s+nr|Sag\s+nr|Sagsid|Journalnr|Journalnummer|J\.\s?nr)\.?\s*:?\s*"
     r"(?P<sagsnr>[\w./-]*\d[\w./-]*))"
     r"|(?P<emn>\b[A-ZÆØÅ]{2,5}-\d{4}-\d{4,8}\b)"
     r"|(?P<kle>\b\d{2}\.\d{2}(?:\.\d{2})?(?:[.-]?[A-ZÆØÅ]\d{2})(?:-\d+-\d{2}|(?:\s+-)?\s+\d{2,4}/\d+)?)"
@@ -57,3 +50,16 @@ CASE_NUMBER = re.compile(
 
 CLOSED = re.compile(r"\b(?:Lukket(?:\s+(?:sag|punkt|referat))?|Fortrolig)\b", re.I)
 OPEN = re.compile(r"\bÅben\s+sag\b|\bÅbent\s+punkt\b", re.I)
+
+AGENDA_LIST_HEADING = re.compile(MINUTES["agenda_list_heading"], re.I)
+LIST_ENTRY_NOT_TITLE = re.compile(MINUTES["list_entry_not_title"], re.I)
+CONTENTS_HEADING_WORDS = frozenset(MINUTES["contents_heading_words"])
+AGENDA_LIST_SUBHEADING = re.compile(MINUTES["agenda_list_subheadings"], re.I)
+ITEM_LABEL = re.compile(MINUTES["item_labels"], re.I)
+CONTROL_WORDS = re.compile(
+    r"(?:\s*(?:[|•·]\s*)?\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in MINUTES["control_words"])
+    + r")\b\s*(?:…|\.{3})?)+\s*$", re.I)
+CONTROL_LINE_WORDS = frozenset(MINUTES["control_line_words"])
+TITLE_TIME_SLOT = re.compile(MINUTES["title_time_slot"], re.I)
+PARTICIPANT_HEADING = re.compile(MINUTES["participant_headings"], re.I)
+FLATTENED_LINE_CHARS: int = MINUTES["flattened_line_chars"]

@@ -3,14 +3,14 @@ ESDH publication (SBSYS, eDoc, Acadre) or a ZIP archive, so bilag stay tied to t
 referat and per-item PDFs of an export are that meeting's documents, not new meetings.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
