@@ -57,7 +57,16 @@ class Table:
     widths: tuple[float, ...] | None = None  # relative column widths
 
 
-Block = Para | Heading | Table | TocLine
+@dataclass(frozen=True)
+class LabelRow:
+    """A row of a two-column table without ruling as Word prints it to PDF: the label cell on a line of its
+    own at the left edge, the statement below it in the right column (one to three lines)."""
+
+    label: str
+    text: str
+
+
+Block = Para | Heading | Table | TocLine | LabelRow
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,9 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("docx-labelrows", "labelrows", "docx", "edoc"),
     Variant("md-italic", "italic", "md", "firstagenda"),
     Variant("txt-labelrows", "labelrows", "txt", "edoc"),
+    Variant("pdf-labelabove", "labelabove", "pdf", "edoc"),
+    Variant("docx-labelabove", "labelabove", "docx", "firstagenda"),
+    Variant("txt-labelabove", "labelabove", "txt", "firstagenda"),
 )
 
 # What a verdict sounds like in a follow-up when the gold has no wording of its own.
@@ -106,6 +118,8 @@ VERDICT_WORDS = {
 SECTION_WORDS = {"sagsfremstilling", "indstilling", "beslutning", "bilag", "økonomi"}
 # Layouts that print a goal's title; the others show only id, statement, status and verdict.
 SHOWS_TITLE = {"grid", "labelrows", "headed", "italic", "bold"}
+# Layouts that print no goal ids (the scorer then pairs by text alone).
+HIDES_ID = {"labelabove"}
 FILLER = "Forvaltningen har forberedt sagen, og sagsfremstillingen er udsendt til udvalgets medlemmer før mødet."
 MEMBERS = ("Anne Vestergaard (formand)", "Peter Holm", "Lise Dahl", "Jens Kragh")
 
@@ -208,6 +222,30 @@ def _labelrows(goals: list[dict[str, Any]]) -> list[Block]:
     return blocks
 
 
+# The label words service standards and plans print in their label column, one per goal in turn.
+ABOVE_LABELS = ("Resultat mål", "Succeskriterium", "Effektmål", "Indikator", "Måltal", "Resultatmål", "Mål")
+
+
+def _labelabove(goals: list[dict[str, Any]]) -> list[Block]:
+    """A service standard's annex: label rows (`Formål`, `Resultat mål`, `Ydelsens målgruppe`, `Status`) of a
+    two-column table without ruling, each label alone on its line and the statement below it; the rows
+    that are not goals stand between the goals as they do in the real annexes."""
+    blocks: list[Block] = []
+    count = 0
+    for theme, members in _groups(goals, "theme"):
+        blocks += _theme_heading(theme)
+        blocks.append(LabelRow("Formål", "At borgeren modtager den hjælp og vejledning, der svarer til behovet."))
+        for g in members:
+            blocks.append(LabelRow(ABOVE_LABELS[count % len(ABOVE_LABELS)], g["text"]))
+            count += 1
+            if g.get("status_text"):
+                blocks.append(LabelRow("Status", g["status_text"]))
+            if verdict_words(g):
+                blocks.append(LabelRow("Målopfyldelse", verdict_words(g) or ""))
+        blocks.append(LabelRow("Ydelsens målgruppe", "Borgere i kommunen, der har behov for råd og vejledning"))
+    return blocks
+
+
 def _columns(goals: list[dict[str, Any]]) -> list[Block]:
     blocks: list[Block] = []
     for theme, members in _groups(goals, "theme"):
@@ -283,7 +321,7 @@ def _intro(layout: str, plan_title: str | None) -> list[Block]:
 LAYOUTS = {
     "grid": _grid, "labelrows": _labelrows, "columns": _columns, "headed": _headed,
     "italic": lambda goals: _typed(goals, bold=False), "bold": lambda goals: _typed(goals, bold=True),
-    "numbered": _numbered,
+    "numbered": _numbered, "labelabove": _labelabove,
 }
 
 
@@ -412,7 +450,8 @@ def render_minutes(gold: dict[str, Any], variant: Variant, stem: str) -> Rendere
     for number, goals in goals_by_item.items():
         for g in goals:
             derived["goals"].append({
-                "goal_id": g.get("goal_id"), "plan": g.get("plan"), "plan_year": g.get("plan_year"),
+                "goal_id": None if variant.layout in HIDES_ID else g.get("goal_id"),
+                "plan": g.get("plan"), "plan_year": g.get("plan_year"),
                 "theme": g.get("theme"), "title": g.get("title") if shows_title else None, "text": g["text"],
                 "status_text": g.get("status_text"), "verdict": g.get("verdict") or "none",
                 "verdict_alt": g.get("verdict_alt") or [g.get("verdict") or "none"],

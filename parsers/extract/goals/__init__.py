@@ -11,7 +11,8 @@ keeps the best-evidenced candidate where several describe the same goal; afterwa
 attributed to the agenda item whose span holds it. Slides, e-mails and budget tables match none.
 
 One module per finder family, named for the layout it reads: `label_rows` (`Mål 2.1` / `Status` /
-`Målopfyldelse` rows, `Resultatmål: At …`), `columns` (a header row naming the columns), `lists`
+`Målopfyldelse` rows, `Resultatmål: At …`), `label_above` (a label alone on its line, the statement
+below it), `columns` (a header row naming the columns), `lists`
 (bullets, numbered goals, `Mål 10:` lists), `headed`, `typography`, `prose`; `common` and
 `paragraphs` hold what they share, `merge` the merging, `summaries` the declared tallies.
 """
@@ -22,6 +23,7 @@ from models.records import AgendaItem, DeclaredSummary, DocLine, Document, Goal
 from parsers.extract.goals.columns import column_table_goals
 from parsers.extract.goals.common import Context, find_plan, make_context, split_title
 from parsers.extract.goals.headed import headed_goals
+from parsers.extract.goals.label_above import label_above_goals
 from parsers.extract.goals.label_rows import table_goals
 from parsers.extract.goals.lists import colon_list_goals, list_goals, numbered_goals
 from parsers.extract.goals.merge import merge_candidates
@@ -32,8 +34,8 @@ from parsers.extract.goals.typography import typography_goals
 __all__ = ["FINDERS", "cue_goals", "extract_goals", "find_candidates", "find_plan", "merge_candidates",
            "split_title"]
 
-FINDERS = (table_goals, column_table_goals, typography_goals, numbered_goals, headed_goals, list_goals, prose_goals,
-           cue_goals)
+FINDERS = (table_goals, label_above_goals, column_table_goals, typography_goals, numbered_goals, headed_goals,
+           list_goals, prose_goals, cue_goals)
 
 
 def find_candidates(lines: list[DocLine], ctx: Context) -> list[tuple[str, Goal]]:

@@ -17,6 +17,7 @@ from parsers.extract.goals.common import (
     find_plan,
     vocab,
 )
+from parsers.extract.goals.label_above import is_goal_label
 from parsers.extract.verdicts import classify_clause, normalise_verdict
 from parsers.split import section_kind
 
@@ -90,6 +91,8 @@ def list_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
             if classify_clause(text[bullet.end():]) is not None:
                 in_list = True
                 continue  # a verdict or status point under a goal, not a goal
+            if _AT_POINT.match(text) and k + 1 < len(content) and is_goal_label(content[k + 1]):
+                continue  # `Formål` / `At …` / `Resultat mål`: a row of a label table, read by label_above
             body = _clean(text[bullet.end():])
             number = re.match(r"^\s*(\d{1,2})[.)]", text)
             if body.endswith(":") or len(body) < 12 or len(body) > 300 or len(body.split()) < 3:

@@ -41,14 +41,32 @@ _PRIORITY = {"table": 0, "typography": 1, "list": 2, "headed": 3, "prose": 4}
 _FINDER_RANK = {"numbered_goals": 0}
 
 
+# finders whose one goal may be a heading over several: a label over a run of statements
+_HEADING_LIKE = frozenset({"label_above_goals"})
+
+
+def _heads_several(goal: Goal, others: list[Goal]) -> bool:
+    """`Mål` over three italic statements that other finders read one by one: a heading, not one goal."""
+    if goal.start is None or goal.end is None:
+        return False
+    text = _norm_text(goal.text)
+    inside = {t for o in others if o.start is not None and goal.start <= o.start <= goal.end
+              and (t := _norm_text(o.text)) and len(t) < len(text) and t in text}
+    return len(inside) >= 2
+
+
 def merge_candidates(candidates: list[tuple[str, Goal]]) -> list[Goal]:
     """One goal per statement: the best-evidenced candidate wins, the others only fill its gaps.
 
     Candidates are ranked by the strength of their layout and then their confidence; a weaker
     candidate that describes an accepted goal (same text, or mostly the same words in an
     overlapping span), or that lies inside a follow-up table's row, is dropped, lending its
-    verdict when the accepted goal has none. The survivors are returned in reading order.
+    verdict when the accepted goal has none. A label's statement that holds two or more goals other
+    finders read one by one was a heading over them and is dropped first. The survivors are returned
+    in reading order.
     """
+    others = [g for f, g in candidates if f not in _HEADING_LIKE]
+    candidates = [(f, g) for f, g in candidates if f not in _HEADING_LIKE or not _heads_several(g, others)]
     ranked = sorted(candidates, key=lambda fg: (_PRIORITY.get(fg[1].layout, 9),
                                                 0 if fg[0] in _FINDER_RANK and fg[1].verdict_text else 1,
                                                 -fg[1].confidence, fg[1].start or 0))

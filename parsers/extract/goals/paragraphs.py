@@ -124,10 +124,33 @@ def line_units(run: list[DocLine], lines: list[DocLine], wrapped: bool = True) -
             units.append([text])
         elif right is not None and prev.x1 is not None:
             ended = prev.x1 < right - 40 or prev.text.rstrip().endswith((".", "!", "?")) and prev.x1 < right - 15
+            if ended and _wrapped_word(prev, text, right):
+                ended = False  # the line stopped short because this line's first word did not fit
             (units.append([text]) if ended else units[-1].append(text))
-        elif text[:1].isupper() or text[:1].isdigit():
+        elif text[:1].isupper() or text[:1].isdigit() or _ends_sentence(prev.text):
             units.append([text])
         else:
             units[-1].append(text)
         prev = line
     return [" ".join(u) for u in units]
+
+
+def _ends_sentence(text: str) -> bool:
+    """A line that closes a sentence (not `mio. kr.` or `9.`): a lower-case line after it starts anew."""
+    text = text.rstrip()
+    if not text.endswith((".", "!", "?")):
+        return False
+    words = text.split()
+    word = words[-1].lower().rstrip(".") if words else ""
+    return word not in _ABBREV and not re.fullmatch(r"[\d.,]*", word)
+
+
+def _wrapped_word(prev: DocLine, text: str, right: float) -> bool:
+    """`… højest at være 3.760` / `gennemsnitligt 4.000 …`: a sentence that goes on in lower case after a
+    line that ends short only because the next word is too long for the room left at its end."""
+    if not text[:1].islower() or prev.text.rstrip().endswith((".", "!", "?", ":", ";")) or prev.x0 is None:
+        return False
+    width = (prev.x1 or 0) - prev.x0
+    per_char = width / max(1, len(prev.text.strip()))
+    first = text.split()[0]
+    return right - (prev.x1 or 0) < per_char * (len(first) + 2)

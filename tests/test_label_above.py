@@ -1,0 +1,97 @@
+"""A label alone on its line and the statement below it: an unruled two-column table read as lines.
+
+The cases are the conventions of service standards and plans printed from Word (`Formål` /
+`At borgeren …` / `Resultat mål` / `At råd og vejledning …` / `Ydelsens målgruppe` / …), written
+here as small documents, as text and as PDF lines with their geometry.
+"""
+
+from __future__ import annotations
+
+from models.records import DocLine, RawDocument, Verdict
+from parsers.extract.goals import extract_goals
+from parsers.extract.goals.label_above import label_above_goals
+from parsers.layout import normalise
+from parsers.readers.text import text_to_pages
+
+SERVICE_STANDARD = """Kvalitetsstandard for råd og vejledning
+Formål
+At borgeren modtager råd og vejledning, der svarer til behovet.
+Resultat mål
+At råd og vejledning iværksættes hurtigst muligt og altid inden for 14 dage
+efter henvendelse.
+Ydelsens målgruppe
+Borgere i kommunen, der har behov for råd og vejledning
+Succeskriterium
+Mindst 90 % af borgerne oplever, at de har fået den vejledning, de havde brug for.
+Status
+I 2024 svarede 87 % i brugerundersøgelsen, at de havde fået den vejledning, de havde brug for.
+Målopfyldelse
+Målet er ikke nået.
+Lovgrundlag
+Lov om social service § 10
+"""
+
+
+def _goals(text: str):  # type: ignore[no-untyped-def]
+    doc = normalise(RawDocument(path="x.txt", format="text", reader="text", pages=text_to_pages(text, "text")))
+    return extract_goals(doc, [])[0]
+
+
+def test_label_above_statement_in_text() -> None:
+    goals = _goals(SERVICE_STANDARD)
+    assert [g.text for g in goals] == [
+        "At råd og vejledning iværksættes hurtigst muligt og altid inden for 14 dage efter henvendelse.",
+        "Mindst 90 % af borgerne oplever, at de har fået den vejledning, de havde brug for."]
+    assert goals[0].verdict is Verdict.none and goals[0].status_text is None
+    assert goals[1].status_text and goals[1].status_text.startswith("I 2024 svarede 87 %")
+    assert goals[1].verdict is Verdict.not_met
+
+
+def _pdf_lines(rows: list[tuple[float, str]], italic: set[int] | None = None) -> list[DocLine]:
+    out, pos = [], 0
+    for n, (x0, text) in enumerate(rows):
+        out.append(DocLine(text=text, page=1, start=pos, end=pos + len(text), x0=x0, x1=min(x0 + 5.2 * len(text), 540),
+                           italic=n in (italic or set())))
+        pos += len(text) + 1
+    return out
+
+
+def test_label_above_statement_by_pdf_geometry() -> None:
+    """The statement in the right column, wrapped over lines that start with a capital; the next label at the
+    label's left edge ends it, whatever its words."""
+    lines = _pdf_lines([
+        (57, "Formål"), (193, "At borgeren modtager den hjælp, der svarer til behovet."),
+        (57, "Resultat mål"), (193, "At råd og vejledning iværksættes hurtigst muligt og altid inden for"),
+        (193, "14 dage efter henvendelse. At borgerne i Lejre Kommune"),
+        (193, "Kommune oplever en ensartet sagsbehandling."),
+        (57, "Krav til leverandøren og ydelsens indhold i øvrigt"),
+        (193, "Leverandøren skal være godkendt."),
+    ])
+    (goal,) = label_above_goals(lines)
+    assert goal.text.startswith("At råd og vejledning") and goal.text.endswith("ensartet sagsbehandling.")
+
+
+def test_a_label_heading_over_several_goals_is_no_goal_of_its_own() -> None:
+    """`Mål` as a heading over three italic goals is a heading: the three are the goals."""
+    text = ("Status på målene. Målene er nedenfor angivet med kursiv.\n\nMål\n"
+            "*alle unge er i gang enten i uddannelse, job eller anden beskæftigelse.*\n"
+            "*95 procent af de unge gennemfører en ungdomsuddannelse.*\n"
+            "*de unges ungdomsuddannelse fører til job eller videreuddannelse.*\n\nIndstilling\n")
+    doc = normalise(RawDocument(path="x.md", format="markdown", reader="text", pages=text_to_pages(text, "text")))
+    goals = extract_goals(doc, [])[0]
+    assert len(goals) == 3 and goals[1].text.startswith("95 procent")
+
+
+def test_label_over_prose_or_a_list_is_no_label_row() -> None:
+    """A `Mål` heading over a paragraph that runs into prose, over a bullet list, or over an intro, and the
+    theme notes of a workshop (`Målfastsættelse:`), are not label rows."""
+    assert not label_above_goals(_pdf_lines([
+        (57, "Mål"), (57, "Udvalget drøftede, hvordan målene for næste år kan formuleres, og hvem der"),
+        (57, "skal inddrages i arbejdet med dem."), (57, "Forvaltningen udarbejder et oplæg til næste møde, hvor"),
+        (57, "også økonomien drøftes."),
+    ]))
+    text = ("Mål\nDet er Byrådets mål, at:\n• alle unge er i gang med en uddannelse\n• flere får et job\n\n"
+            "Workshop om målene\nMålfastsættelse:\nDeltagerne drøftede, hvilke mål der giver mening.\n"
+            "Næste skridt\nForvaltningen samler op.\n")
+    doc = normalise(RawDocument(path="x.txt", format="text", reader="text", pages=text_to_pages(text, "text")))
+    assert not label_above_goals(doc.lines)
