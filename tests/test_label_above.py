@@ -95,3 +95,29 @@ def test_label_over_prose_or_a_list_is_no_label_row() -> None:
             "Næste skridt\nForvaltningen samler op.\n")
     doc = normalise(RawDocument(path="x.txt", format="text", reader="text", pages=text_to_pages(text, "text")))
     assert not label_above_goals(doc.lines)
+
+
+def test_italic_goal_wrapped_before_a_long_word_is_one_goal() -> None:
+    """A line that ends short only because the next word (`gennemsnitligt`) did not fit goes on; a lower-case
+    statement after a closed one starts a new goal; a wrapped `9. eller 10. klasse` is no list item."""
+    from parsers.extract.goals.typography import typography_goals
+
+    rows = [(57, "Status på målene. Målene er nedenfor angivet med kursiv.", False),
+            (57, "Antallet af fuldtidspersoner på offentlig forsørgelse skal i 2019 højest at være 3.760", True),
+            (57, "gennemsnitligt 4.000 fuldtidspersoner over hele året.", True),
+            (57, "Status: Der var 3.810 fuldtidspersoner i 2019.", False),
+            (57, "Mindst 35 % af en ungdomsårgang skal vælge en erhvervsuddannelse direkte efter", True),
+            (57, "9. eller 10. klasse.", True),
+            (57, "Status: 32 % valgte en erhvervsuddannelse.", False)]
+    lines, pos = [], 0
+    for x0, text, italic in rows:
+        width = 4.75 * len(text) if italic else 5.2 * len(text)
+        x1 = 539.0 if text.endswith("direkte efter") else x0 + width
+        lines.append(DocLine(text=text, page=1, start=pos, end=pos + len(text), x0=x0, x1=x1, italic=italic))
+        pos += len(text) + 1
+    assert lines[1].x1 is not None and lines[1].x1 < 539 - 40  # short: the long word went to the next line
+    goals = typography_goals(lines)
+    assert [g.text for g in goals] == [
+        "Antallet af fuldtidspersoner på offentlig forsørgelse skal i 2019 højest at være 3.760 gennemsnitligt "
+        "4.000 fuldtidspersoner over hele året.",
+        "Mindst 35 % af en ungdomsårgang skal vælge en erhvervsuddannelse direkte efter 9. eller 10. klasse."]

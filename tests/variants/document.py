@@ -102,6 +102,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("pdf-labelabove", "labelabove", "pdf", "edoc"),
     Variant("docx-labelabove", "labelabove", "docx", "firstagenda"),
     Variant("txt-labelabove", "labelabove", "txt", "firstagenda"),
+    Variant("pdf-italicwrap", "italicwrap", "pdf", "firstagenda"),
 )
 
 # What a verdict sounds like in a follow-up when the gold has no wording of its own.
@@ -117,7 +118,7 @@ VERDICT_WORDS = {
 }
 SECTION_WORDS = {"sagsfremstilling", "indstilling", "beslutning", "bilag", "økonomi"}
 # Layouts that print a goal's title; the others show only id, statement, status and verdict.
-SHOWS_TITLE = {"grid", "labelrows", "headed", "italic", "bold"}
+SHOWS_TITLE = {"grid", "labelrows", "headed", "italic", "bold", "italicwrap"}
 # Layouts that print no goal ids (the scorer then pairs by text alone).
 HIDES_ID = {"labelabove"}
 FILLER = "Forvaltningen har forberedt sagen, og sagsfremstillingen er udsendt til udvalgets medlemmer før mødet."
@@ -275,15 +276,16 @@ def _headed(goals: list[dict[str, Any]]) -> list[Block]:
     return blocks
 
 
-def _typed(goals: list[dict[str, Any]], bold: bool) -> list[Block]:
-    """Goals marked only by type (italic or bold), statuses in plain paragraphs after them."""
+def _typed(goals: list[dict[str, Any]], bold: bool, size: float | None = None, indent: int = 0) -> list[Block]:
+    """Goals marked only by type (italic or bold), statuses in plain paragraphs after them; `size` and
+    `indent` set them off as status notes do, which moves every line break of a wrapped goal."""
     blocks: list[Block] = []
     for theme, members in _groups(goals, "theme"):
         blocks += _theme_heading(theme)
         for g in members:
             if g.get("title"):
                 blocks.append(Heading(g["title"], level=4))
-            blocks.append(Para(g["text"], bold=bold, italic=not bold))
+            blocks.append(Para(g["text"], bold=bold, italic=not bold, size=size, indent=indent))
             follow = " ".join(x for x in (g.get("status_text"), _verdict_after_status(g)) if x)
             if follow:
                 blocks.append(Para(follow))
@@ -309,7 +311,7 @@ def _numbered(goals: list[dict[str, Any]]) -> list[Block]:
 def _intro(layout: str, plan_title: str | None) -> list[Block]:
     what = f"målene i {plan_title}" if plan_title else "udvalgets mål"
     first = f"Forvaltningen har udarbejdet en status på {what}."
-    if layout == "italic":
+    if layout in ("italic", "italicwrap"):
         return [Para(f"{first} Målene er nedenfor angivet med kursiv, og status følger under hvert mål.")]
     if layout == "bold":
         return [Para(f"{first} Målene er nedenfor angivet med fed, og status følger under hvert mål.")]
@@ -322,6 +324,7 @@ LAYOUTS = {
     "grid": _grid, "labelrows": _labelrows, "columns": _columns, "headed": _headed,
     "italic": lambda goals: _typed(goals, bold=False), "bold": lambda goals: _typed(goals, bold=True),
     "numbered": _numbered, "labelabove": _labelabove,
+    "italicwrap": lambda goals: _typed(goals, bold=False, size=11.5, indent=2),
 }
 
 

@@ -50,7 +50,8 @@ def paragraph_spans(lines: list[DocLine], geometry: bool = True) -> list[Paragra
 
     for line in lines:
         text = line.text.strip()
-        if not text or _BULLET.match(text) or line.is_table_row:
+        if not text or _BULLET.match(text) and not _wrapped_number(cur[-1] if cur else None, line, right) \
+                or line.is_table_row:
             flush()
             if text and not line.is_table_row:
                 cur.append(line)
@@ -63,13 +64,26 @@ def paragraph_spans(lines: list[DocLine], geometry: bool = True) -> list[Paragra
             continue
         prev = cur[-1] if cur else None
         short = geometry and prev is not None and prev.x1 is not None and prev.page in right and \
-            prev.x1 < right[prev.page] - 40
+            prev.x1 < right[prev.page] - 40 and not _wrapped_word(prev, text, right[prev.page])
         if prev and (prev.italic != line.italic or prev.bold != line.bold or line.bold and _is_heading_like(text)
                      or short):
             flush()
         cur.append(line)
     flush()
     return out
+
+
+def _wrapped_number(prev: DocLine | None, line: DocLine, right: dict[int, float]) -> bool:
+    """`… direkte efter` / `9. eller 10. klasse`: a number that a full line wrapped onto the next, not a list.
+
+    Only geometry tells: the line before runs to the right margin without closing its sentence, and
+    the number starts at that line's left edge, not at a list's hanging indent.
+    """
+    if prev is None or prev.x1 is None or prev.x0 is None or line.x0 is None or prev.page not in right:
+        return False
+    if not re.match(r"^\d{1,2}\.\s", line.text.strip()) or prev.text.rstrip().endswith((".", ":", ";", "!", "?")):
+        return False
+    return prev.x1 >= right[prev.page] - 15 and abs(prev.x0 - line.x0) < 2 and prev.italic == line.italic
 
 
 def paragraphs(lines: list[DocLine]) -> list[str]:
@@ -126,6 +140,8 @@ def line_units(run: list[DocLine], lines: list[DocLine], wrapped: bool = True) -
             ended = prev.x1 < right - 40 or prev.text.rstrip().endswith((".", "!", "?")) and prev.x1 < right - 15
             if ended and _wrapped_word(prev, text, right):
                 ended = False  # the line stopped short because this line's first word did not fit
+            elif not ended and text[:1].islower() and _ends_sentence(prev.text):
+                ended = True  # `… ungdomsuddannelse.` / `de unges …`: a lower-case statement after a closed one
             (units.append([text]) if ended else units[-1].append(text))
         elif text[:1].isupper() or text[:1].isdigit() or _ends_sentence(prev.text):
             units.append([text])
