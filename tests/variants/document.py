@@ -11,6 +11,7 @@ agenda item (the follow-up item), as in real minutes; every other item gets a sh
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -103,6 +104,9 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("docx-labelabove", "labelabove", "docx", "firstagenda"),
     Variant("txt-labelabove", "labelabove", "txt", "firstagenda"),
     Variant("pdf-italicwrap", "italicwrap", "pdf", "firstagenda"),
+    Variant("md-targetlines", "targetlines", "md", "edoc"),
+    Variant("pdf-targetlines", "targetlines", "pdf", "firstagenda"),
+    Variant("docx-targetlines", "targetlines", "docx", "edoc"),
 )
 
 # What a verdict sounds like in a follow-up when the gold has no wording of its own.
@@ -118,7 +122,7 @@ VERDICT_WORDS = {
 }
 SECTION_WORDS = {"sagsfremstilling", "indstilling", "beslutning", "bilag", "økonomi"}
 # Layouts that print a goal's title; the others show only id, statement, status and verdict.
-SHOWS_TITLE = {"grid", "labelrows", "headed", "italic", "bold", "italicwrap"}
+SHOWS_TITLE = {"grid", "labelrows", "headed", "italic", "bold", "italicwrap", "targetlines"}
 # Layouts that print no goal ids (the scorer then pairs by text alone).
 HIDES_ID = {"labelabove"}
 FILLER = "Forvaltningen har forberedt sagen, og sagsfremstillingen er udsendt til udvalgets medlemmer før mødet."
@@ -292,6 +296,33 @@ def _typed(goals: list[dict[str, Any]], bold: bool, size: float | None = None, i
     return blocks
 
 
+_TARGET_LINE = re.compile(r"\b(?:skal|forventes)\b")
+# goals a `targetlines` layout printed without status or verdict (ids of the gold's goal dicts)
+_UNJUDGED: set[int] = set()
+
+
+def _target_line(goal: dict[str, Any]) -> bool:
+    """A goal a status note could print as one unjudged target line: one sentence with a modal and a figure."""
+    text = " ".join(goal["text"].split())
+    return bool(_TARGET_LINE.search(text) and re.search(r"\d", text)) and len(text) <= 250 \
+        and not re.search(r"[.!?]\s+[A-ZÆØÅ]", text)
+
+
+def _targetlines(goals: list[dict[str, Any]]) -> list[Block]:
+    """A status note: most goals in italics with their status and verdict, and the goals that are target
+    sentences one a line under a heading of their own, unjudged (`## Integration` / `Efter 1 år forventes,
+    at 10 % …` / `Efter 2 år …`), as plans and follow-ups print expected results."""
+    lines = [g for g in goals if _target_line(g)]
+    if len(lines) < 2:
+        lines = []
+    blocks = _typed([g for g in goals if g not in lines], bold=False)
+    if lines:
+        blocks.append(Heading("Forventede resultater", level=3))
+        blocks += [Para(" ".join(g["text"].split())) for g in lines]
+        _UNJUDGED.update(id(g) for g in lines)
+    return blocks
+
+
 def _numbered(goals: list[dict[str, Any]]) -> list[Block]:
     blocks: list[Block] = []
     count = 0
@@ -311,7 +342,7 @@ def _numbered(goals: list[dict[str, Any]]) -> list[Block]:
 def _intro(layout: str, plan_title: str | None) -> list[Block]:
     what = f"målene i {plan_title}" if plan_title else "udvalgets mål"
     first = f"Forvaltningen har udarbejdet en status på {what}."
-    if layout in ("italic", "italicwrap"):
+    if layout in ("italic", "italicwrap", "targetlines"):
         return [Para(f"{first} Målene er nedenfor angivet med kursiv, og status følger under hvert mål.")]
     if layout == "bold":
         return [Para(f"{first} Målene er nedenfor angivet med fed, og status følger under hvert mål.")]
@@ -324,6 +355,7 @@ LAYOUTS = {
     "grid": _grid, "labelrows": _labelrows, "columns": _columns, "headed": _headed,
     "italic": lambda goals: _typed(goals, bold=False), "bold": lambda goals: _typed(goals, bold=True),
     "numbered": _numbered, "labelabove": _labelabove,
+    "targetlines": _targetlines,
     "italicwrap": lambda goals: _typed(goals, bold=False, size=11.5, indent=2),
 }
 
@@ -383,6 +415,7 @@ def _unbolded(block: Block) -> Block:
 
 def render_minutes(gold: dict[str, Any], variant: Variant, stem: str) -> Rendered:
     """Lay out `gold` as minutes in `variant`; the returned gold scores exactly what was laid out."""
+    _UNJUDGED.clear()
     when = _meeting_date(gold)
     municipality = gold.get("municipality") or "Eksempel"
     body = gold.get("body") or f"Udvalget for Beskæftigelse, {municipality} Kommune"
@@ -452,6 +485,12 @@ def render_minutes(gold: dict[str, Any], variant: Variant, stem: str) -> Rendere
     }
     for number, goals in goals_by_item.items():
         for g in goals:
+            if id(g) in _UNJUDGED:  # printed as an unjudged target line: no title, status or verdict
+                derived["goals"].append({
+                    "goal_id": None, "plan": g.get("plan"), "plan_year": g.get("plan_year"), "theme": None,
+                    "title": None, "text": " ".join(g["text"].split()), "status_text": None, "verdict": "none",
+                    "verdict_alt": ["none"], "verdict_text": None, "agenda_item": number})
+                continue
             derived["goals"].append({
                 "goal_id": None if variant.layout in HIDES_ID else g.get("goal_id"),
                 "plan": g.get("plan"), "plan_year": g.get("plan_year"),

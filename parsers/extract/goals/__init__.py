@@ -13,7 +13,8 @@ attributed to the agenda item whose span holds it. Slides, e-mails and budget ta
 One module per finder family, named for the layout it reads: `label_rows` (`Mål 2.1` / `Status` /
 `Målopfyldelse` rows, `Resultatmål: At …`), `label_above` (a label alone on its line, the statement
 below it), `columns` (a header row naming the columns), `lists`
-(bullets, numbered goals, `Mål 10:` lists), `headed`, `typography`, `prose`; `common` and
+(bullets, numbered goals, `Mål 10:` lists), `headed`, `target_lines` (unjudged target sentences one a line, in plans
+and follow-ups), `typography`, `prose`; `common` and
 `paragraphs` hold what they share, `merge` the merging, `summaries` the declared tallies.
 """
 
@@ -29,6 +30,7 @@ from parsers.extract.goals.lists import colon_list_goals, list_goals, numbered_g
 from parsers.extract.goals.merge import merge_candidates
 from parsers.extract.goals.prose import cue_goals, prose_goals
 from parsers.extract.goals.summaries import _item_at, _summaries
+from parsers.extract.goals.target_lines import target_line_goals
 from parsers.extract.goals.typography import typography_goals
 
 __all__ = ["FINDERS", "cue_goals", "extract_goals", "find_candidates", "find_plan", "merge_candidates",
@@ -44,6 +46,8 @@ def find_candidates(lines: list[DocLine], ctx: Context) -> list[tuple[str, Goal]
     for finder in FINDERS:
         found += [(finder.__name__, g) for g in finder(lines, ctx)]
     found += [("colon_list_goals", g) for g in colon_list_goals(lines)]
+    if found or any(year is not None for _, _, year in ctx.marks):  # a plan or a follow-up
+        found += [("target_line_goals", g) for g in target_line_goals(lines, ctx)]
     return found
 
 

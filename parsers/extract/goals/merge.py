@@ -12,6 +12,22 @@ def _norm_text(text: str) -> str:
     return re.sub(r"[^\wæøå%]+", " ", text.lower()).strip()
 
 
+def _numbers(text: str) -> set[str]:
+    """The figures of a statement, without a goal number in front of it (`3.3.1 Kursister …`)."""
+    return set(re.findall(r"\d+(?:[.,]\d+)?", re.sub(r"^\s*\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+", "", text)))
+
+
+def _parallel(a: Goal, b: Goal) -> bool:
+    """`Efter 1 år … 10 %` and `Efter 2 år … 15 %`: parallel target lines, the same words but two targets."""
+    na, nb = _numbers(a.text), _numbers(b.text)
+    ta, tb = _norm_text(a.text), _norm_text(b.text)
+    return bool(na and nb) and not (na <= nb or nb <= na) and min(len(ta), len(tb)) >= 0.6 * max(len(ta), len(tb))
+
+
+# finders that read parallel target lines, where the figures tell two goals apart
+_PARALLEL = frozenset({"target_line_goals"})
+
+
 def _same_goal(a: Goal, b: Goal) -> bool:
     """Two candidates describe one goal: one text holds the other, or they share most words in one place."""
     ta, tb = _norm_text(a.text), _norm_text(b.text)
@@ -75,7 +91,8 @@ def merge_candidates(candidates: list[tuple[str, Goal]]) -> list[Goal]:
     tables: list[Goal] = []
     for finder, cand in ranked:
         # one finder never proposes the same goal twice (two plans may share a statement)
-        twin = next((k for k in kept if finder_of[id(k)] != finder and _same_goal(k, cand)), None)
+        twin = next((k for k in kept if finder_of[id(k)] != finder and _same_goal(k, cand)
+                     and not ({finder, finder_of[id(k)]} & _PARALLEL and _parallel(k, cand))), None)
         if twin is None and cand.layout != "table" and _inside_table_goal(cand, tables):
             continue
         if twin is None:
