@@ -107,6 +107,8 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("md-targetlines", "targetlines", "md", "edoc"),
     Variant("pdf-targetlines", "targetlines", "pdf", "firstagenda"),
     Variant("docx-targetlines", "targetlines", "docx", "edoc"),
+    Variant("pdf-maaltal", "maaltal", "pdf", "firstagenda"),
+    Variant("docx-maaltal", "maaltal", "docx", "edoc"),
 )
 
 # What a verdict sounds like in a follow-up when the gold has no wording of its own.
@@ -323,6 +325,40 @@ def _targetlines(goals: list[dict[str, Any]]) -> list[Block]:
     return blocks
 
 
+# How a case text judges a budget target it reported earlier (`… men måltallet blev ikke nået`).
+MAALTAL_WORDS = {
+    "met": "Måltallet blev dermed nået.",
+    "not_met": "Måltallet blev ikke nået.",
+    "expected_met": "Måltallet forventes nået.",
+    "expected_not_met": "Måltallet forventes ikke nået.",
+    "partly_met": "Måltallet er delvist nået.",
+    "too_early": "Det er for tidligt at vurdere, om måltallet nås.",
+    "not_measurable": "Det er ikke muligt at opgøre måltallet.",
+    "dropped": "Måltallet er udgået.",
+}
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _maaltal(goals: list[dict[str, Any]]) -> list[Block]:
+    """Budget targets reported in an ordinary item's case text, as council minutes do: the sentence that
+    announces a måltal, the target, then the results and the sentence that judges them."""
+    blocks: list[Block] = []
+    for g in goals:
+        topic = next((t for t in (g.get("title"), g.get("theme")) if t and len(t.split()) <= 5), "området")
+        when = f"budgetforlig {g['plan_year']}" if g.get("plan_year") else "budgetforliget"
+        blocks.append(Para(f"Udvalget vedtog i {when} et måltal for {topic.rstrip('.')}. {_sentence(g['text'])}"))
+        if g.get("status_text"):
+            blocks.append(Para(" ".join(g["status_text"].split())))
+        if (g.get("verdict") or "none") != "none":
+            blocks.append(Para(MAALTAL_WORDS[g["verdict"]]))
+    return blocks
+
+
 def _numbered(goals: list[dict[str, Any]]) -> list[Block]:
     blocks: list[Block] = []
     count = 0
@@ -355,7 +391,7 @@ LAYOUTS = {
     "grid": _grid, "labelrows": _labelrows, "columns": _columns, "headed": _headed,
     "italic": lambda goals: _typed(goals, bold=False), "bold": lambda goals: _typed(goals, bold=True),
     "numbered": _numbered, "labelabove": _labelabove,
-    "targetlines": _targetlines,
+    "targetlines": _targetlines, "maaltal": _maaltal,
     "italicwrap": lambda goals: _typed(goals, bold=False, size=11.5, indent=2),
 }
 
@@ -497,6 +533,7 @@ def render_minutes(gold: dict[str, Any], variant: Variant, stem: str) -> Rendere
                 "theme": g.get("theme"), "title": g.get("title") if shows_title else None, "text": g["text"],
                 "status_text": g.get("status_text"), "verdict": g.get("verdict") or "none",
                 "verdict_alt": g.get("verdict_alt") or [g.get("verdict") or "none"],
-                "verdict_text": verdict_words(g), "agenda_item": number,
+                "verdict_text": MAALTAL_WORDS.get(g.get("verdict") or "none") if variant.layout == "maaltal"
+                else verdict_words(g), "agenda_item": number,
             })
     return Rendered(stem=stem, blocks=blocks, running_header=f"{body} · Referat · {stamp}", gold=derived)

@@ -12,15 +12,16 @@ attributed to the agenda item whose span holds it. Slides, e-mails and budget ta
 
 One module per finder family, named for the layout it reads: `label_rows` (`Mål 2.1` / `Status` /
 `Målopfyldelse` rows, `Resultatmål: At …`), `label_above` (a label alone on its line, the statement
-below it), `columns` (a header row naming the columns), `lists`
-(bullets, numbered goals, `Mål 10:` lists), `headed`, `target_lines` (unjudged target sentences one a line, in plans
-and follow-ups), `typography`, `prose`; `common` and
-`paragraphs` hold what they share, `merge` the merging, `summaries` the declared tallies.
+below it), `columns` (a header row naming the columns), `lists` (bullets, numbered goals, `Mål 10:`
+lists), `headed`, `target_lines` (unjudged target sentences one a line, in plans and follow-ups),
+`typography`, `prose`, `announced` (a måltal an item announces in prose, judged year by year);
+`common` and `paragraphs` hold what they share, `merge` the merging, `summaries` the declared tallies.
 """
 
 from __future__ import annotations
 
 from models.records import AgendaItem, DeclaredSummary, DocLine, Document, Goal
+from parsers.extract.goals.announced import announced_goals
 from parsers.extract.goals.columns import column_table_goals
 from parsers.extract.goals.common import Context, find_plan, make_context, split_title
 from parsers.extract.goals.headed import headed_goals
@@ -37,7 +38,7 @@ __all__ = ["FINDERS", "cue_goals", "extract_goals", "find_candidates", "find_pla
            "split_title"]
 
 FINDERS = (table_goals, label_above_goals, column_table_goals, typography_goals, numbered_goals, headed_goals,
-           list_goals, prose_goals, cue_goals)
+           list_goals, prose_goals, announced_goals, cue_goals)
 
 
 def find_candidates(lines: list[DocLine], ctx: Context) -> list[tuple[str, Goal]]:

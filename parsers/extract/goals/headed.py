@@ -40,7 +40,7 @@ def headed_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]
             units = line_units(run, lines, ctx.wrapped)
             statement = _clean(units[0]) if units else ""
             if not (v["target_cue_re"].search(statement) and len(statement) >= 15
-                    and not v["goal_header_re"].match(statement)):
+                    and not v["goal_header_re"].match(statement) and not _judges_goal(statement)):
                 active = False  # the run of goals has ended
                 k += 1
                 continue

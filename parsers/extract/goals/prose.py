@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from models.records import DocLine, Goal, Verdict
+from parsers.extract.goals.announced import announces_target
 from parsers.extract.goals.common import Context, _clean, _figures, find_plan, vocab
 from parsers.extract.goals.paragraphs import _span, paragraph_spans, sentences
 from parsers.extract.nlp import analyse, may_state_verdict
@@ -100,6 +101,8 @@ def cue_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
         if later_nouns:
             continue  # a second target clause between: prose_goals judges those
         statement = flat[goal_at][1]
+        if announces_target(statement):
+            continue  # `… vedtog et måltal for …`: the target is the sentence it announces (announced_goals)
         status = " ".join(flat[j][1] for j in window if j > goal_at) or None
         italic = flat[goal_at][4]
         first_para, last_para = paras[flat[goal_at][0]], paras[pi]
