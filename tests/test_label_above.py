@@ -121,3 +121,18 @@ def test_italic_goal_wrapped_before_a_long_word_is_one_goal() -> None:
         "Antallet af fuldtidspersoner på offentlig forsørgelse skal i 2019 højest at være 3.760 gennemsnitligt "
         "4.000 fuldtidspersoner over hele året.",
         "Mindst 35 % af en ungdomsårgang skal vælge en erhvervsuddannelse direkte efter 9. eller 10. klasse."]
+
+
+def test_the_slides_give_no_goals() -> None:
+    """Presentation slides: short lines, labels and figures everywhere, and no goal (corpus, text and PDF)."""
+    import pytest
+
+    from parsers.parse import parse_file
+    from tests.conftest import CORPUS
+
+    paths = [CORPUS / "text" / "norddjurs_arbejdsmarkedsafdelingen_slides_2023.txt",
+             CORPUS / "pdf" / "norddjurs_arbejdsmarkedsafdelingen_slides_2023.pdf"]
+    if not all(p.exists() for p in paths):
+        pytest.skip("the corpus is not beside the project (../shared/corpus)")
+    for path in paths:
+        assert parse_file(path).goals == [], path.name

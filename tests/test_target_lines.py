@@ -58,3 +58,29 @@ def test_no_target_lines_outside_plans_or_alone() -> None:
     start = STATUS_NOTE.index("Efter 2 år")
     alone = STATUS_NOTE[:start] + "Indsatsen er organiseret i tre teams.\n\n## Økonomi\n\nIntet.\n"
     assert not [g for g in _goals(alone) if "target lines under a heading, no verdict given" in g.confidence_reasons]
+
+
+def test_theme_notes_of_a_workshop_are_not_goals() -> None:
+    """Workshop notes that are no plan: `Målfastsættelse:` over what a group said is not a goal, in any finder."""
+    notes = """Referat af workshop om sundhedspolitikken
+Dato: 14. marts 2024
+
+Gruppearbejde
+Temaerne blev drøftet i tre grupper. Noterne er gengivet uredigeret.
+
+Tema 1: Mental sundhed
+Målfastsættelse:
+Det skal være muligt at måle, om flere unge trives. Gruppen foreslog, at 80 % af de unge skal trives i 2028.
+Indsatser:
+Mere samarbejde med skolerne.
+
+Tema 2: Bevægelse
+Målfastsættelse:
+Flere borgere skal bevæge sig 30 minutter om dagen i 2030.
+Indsatser:
+Stier og foreningsliv.
+
+Opsamling
+Forvaltningen samler op og vender tilbage med et udkast til politikken.
+"""
+    assert _goals(notes, fmt="text") == []
