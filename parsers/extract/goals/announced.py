@@ -79,7 +79,7 @@ def announced_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Go
     # sentences with their paragraph; a section heading or a new agenda item ends a target's scope
     flat: list[tuple[int, str, bool]] = []
     for pi, para in enumerate(paras):
-        ends = para.first.start in starts or section_kind(para.text) is not None or para.heading
+        ends = para.first.start in starts or section_kind(para.text) is not None or para.heading and para.bold
         flat.append((pi, "", True) if ends else (pi, "", False))
         if not ends:
             flat += [(pi, s, False) for s in _sentences(para.text)]
@@ -107,7 +107,9 @@ def announced_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Go
                 judged.append((_judgement_year(flat[j][1]), flat[j][1]))
                 last_pi = flat[j][0]
             j += 1
-        latest = max(judged, key=lambda yj: yj[0]) if judged else None  # the latest year's judgement decides
+        # the latest year's judgement decides; a closing judgement that names no year is the conclusion
+        latest = (judged[-1] if judged[-1][0] == 0 else max(reversed(judged), key=lambda yj: yj[0])) \
+            if judged else None
         verdict, expectation = normalise_verdict(latest[1] if latest else None)
         verdict_text = " ".join(s for _, s in judged) or None
         statement = _clean(statement)
