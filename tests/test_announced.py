@@ -49,3 +49,14 @@ def test_a_mention_of_a_maaltal_without_a_statement_is_no_goal() -> None:
                            "skoledage.", "")
     text = text.replace("Byrådet vedtog i budgetforlig 2023 et måltal for busfremkommelighed. ", "")
     assert not [g for g in _parse(text).goals if "måltal" in " ".join(g.confidence_reasons)]
+
+
+def test_judgements_under_a_status_subheading_reach_back_when_they_name_the_maaltal() -> None:
+    text = REFERAT.replace("\nI 2023 blev", "\n**Status 2023**\n\nI 2023 blev", 1).replace(
+        "\nI 2024 blev", "\n**Status 2024**\n\nI 2024 blev", 1).replace(
+        "Forvaltningen foreslår", "Målet for cyklisterne er ikke nået. Forvaltningen foreslår")
+    parsed = parse_raw(RawDocument(path="x.md", format="markdown", reader="text",
+                                   pages=text_to_pages(text, "text")))
+    goal = next(g for g in parsed.goals if g.text.startswith("Fra 2023 skal"))
+    assert goal.verdict is Verdict.met
+    assert goal.verdict_text and "cyklisterne" not in goal.verdict_text and "nået i 2024" in goal.verdict_text

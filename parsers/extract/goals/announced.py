@@ -31,6 +31,8 @@ from parsers.extract.verdicts import normalise_verdict
 from parsers.split import section_kind
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_NAMES_MAALTAL = re.compile(r"\bmåltal(?:let|lene)?\b", re.I)
+_SENTENCE, _SOFT, _HARD = 0, 1, 2
 
 
 @cache
@@ -76,13 +78,16 @@ def announced_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Go
                   heading=_is_heading_like(ln.text) and (ln.bold or len(ln.text.split()) <= 8))
         for ln in lines if ln.text.strip() and not ln.is_table_row]
     starts = {lines[n].start for n in ctx.breaks if n < len(lines)}
-    # sentences with their paragraph; a section heading or a new agenda item ends a target's scope
-    flat: list[tuple[int, str, bool]] = []
+    # sentences with their paragraph; a new agenda item or a minutes section ends a target's scope (HARD), a
+    # sub-heading (`Status 2024`) lets only judgements that name the måltal itself reach back across it (SOFT)
+    flat: list[tuple[int, str, int]] = []
     for pi, para in enumerate(paras):
-        ends = para.first.start in starts or section_kind(para.text) is not None or para.heading and para.bold
-        flat.append((pi, "", True) if ends else (pi, "", False))
-        if not ends:
-            flat += [(pi, s, False) for s in _sentences(para.text)]
+        if para.first.start in starts or section_kind(para.text) is not None:
+            flat.append((pi, "", _HARD))
+        elif para.heading and para.bold:
+            flat.append((pi, "", _SOFT))
+        else:
+            flat += [(pi, s, _SENTENCE) for s in _sentences(para.text)]
     goals: list[Goal] = []
     k = 0
     while k < len(flat):
@@ -100,10 +105,12 @@ def announced_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Go
             continue
         judged: list[tuple[int, str]] = []
         last_pi = flat[at][0]
+        crossed = False
         j = at + 1
-        while j < len(flat) and not flat[j][2] and not (flat[j][1] and announce.search(flat[j][1])
-                                                         and not _judges_goal(flat[j][1])):
-            if _judges_goal(flat[j][1]):
+        while j < len(flat) and flat[j][2] != _HARD and not (flat[j][1] and announce.search(flat[j][1])
+                                                               and not _judges_goal(flat[j][1])):
+            crossed = crossed or flat[j][2] == _SOFT
+            if _judges_goal(flat[j][1]) and (not crossed or _NAMES_MAALTAL.search(flat[j][1])):
                 judged.append((_judgement_year(flat[j][1]), flat[j][1]))
                 last_pi = flat[j][0]
             j += 1
