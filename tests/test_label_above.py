@@ -136,3 +136,12 @@ def test_the_slides_give_no_goals() -> None:
         pytest.skip("the corpus is not beside the project (../shared/corpus)")
     for path in paths:
         assert parse_file(path).goals == [], path.name
+
+
+def test_colon_labels_and_a_second_at_sentence_stay_with_their_row() -> None:
+    text = ("Kvalitetsstandard\nFormål:\nAt borgeren modtager råd og vejledning.\nResultatmål:\n"
+            "At råd og vejledning iværksættes hurtigst muligt og altid inden for 14 dage\nefter henvendelse.\n"
+            "At borgeren oplever en ensartet sagsbehandling.\nYdelsens målgruppe:\nBorgere i kommunen\n")
+    (goal,) = _goals(text)
+    assert goal.text == ("At råd og vejledning iværksættes hurtigst muligt og altid inden for 14 dage efter "
+                         "henvendelse. At borgeren oplever en ensartet sagsbehandling.")

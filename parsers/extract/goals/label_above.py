@@ -61,8 +61,9 @@ def _role(text: str) -> str | None:
 
 
 def _label_like(line: DocLine, prev: DocLine | None) -> bool:
-    """A row label: short, capitalised, no full stop (words alone, where no geometry tells)."""
+    """A row label: short, capitalised, no full stop (words alone, where no geometry tells); `Formål:` too."""
     text = line.text.strip()
+    text = text[:-1].rstrip() if text.endswith(":") else text
     if is_goal_label(line) or _role(text):
         return True
     if "\t" in text or not _is_heading_like(text) or len(text.split()) > vocab()["label_above"]["other_max_words"]:
@@ -171,7 +172,7 @@ def label_above_goals(lines: list[DocLine], ctx: Context | None = None) -> list[
         goals.append(Goal(plan=plan, plan_year=plan_year, text=text, status_text=status_text, verdict=verdict,
                           verdict_text=verdict_str, expectation=expectation,
                           figures=_figures(text, "target") + _figures(status_text, "observed"),
-                          confidence=0.8 if verdict_str else 0.65, confidence_reasons=reasons, layout="table",
+                          confidence=0.85 if verdict_str else 0.75, confidence_reasons=reasons, layout="table",
                           page=line.page, start=line.start, end=last.end))
         k = j
     return goals
