@@ -145,3 +145,12 @@ def test_colon_labels_and_a_second_at_sentence_stay_with_their_row() -> None:
     (goal,) = _goals(text)
     assert goal.text == ("At råd og vejledning iværksættes hurtigst muligt og altid inden for 14 dage efter "
                          "henvendelse. At borgeren oplever en ensartet sagsbehandling.")
+
+
+def test_label_and_statement_in_rows_of_their_own() -> None:
+    """A Word table whose label cell and statement cell sit in rows of their own (each row one filled cell)."""
+    text = ("Kvalitetsstandard for råd og vejledning\n\nFormål\t\n\tAt borgeren modtager råd og vejledning.\n"
+            "Resultat mål\t\n\tAt råd og vejledning iværksættes hurtigst muligt og altid inden for 14 dage efter "
+            "henvendelse.\nYdelsens målgruppe\t\n\tBorgere i kommunen\n\nLovgrundlag: Serviceloven.\n")
+    (goal,) = _goals(text)
+    assert goal.text.startswith("At råd og vejledning") and goal.text.endswith("efter henvendelse.")

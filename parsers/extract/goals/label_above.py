@@ -97,7 +97,7 @@ def _read_row(content: list[DocLine], k: int, breaks: set[int], right: float | N
     j = k + 1
     while j < len(content) and len(row.lines) <= _MAX_STATEMENT_LINES:
         line = content[j]
-        if id(line) in breaks or section_kind(line.text.strip()) is not None or line.is_table_row:
+        if line.start in breaks or section_kind(line.text.strip()) is not None or line.is_table_row:
             break
         if row.column is None and _BULLET.match(line.text):
             break  # a list under a heading, not a row's statement
@@ -122,10 +122,19 @@ def _ends_paragraph(line: DocLine, right: float) -> bool:
     return line.x1 is not None and line.text.rstrip().endswith((".", "!", "?")) and line.x1 < right - 40
 
 
+def _one_cell(line: DocLine) -> DocLine:
+    """A table row with one filled cell (`Resultat mål` | `` then `` | `At …`, or a one-column table) is a line
+    of the label layout; a row with two filled cells is a label row that label_rows reads."""
+    if not line.is_table_row and "\t" not in line.text:
+        return line
+    cells = [c.strip() for c in line.text.split("\t") if c.strip()]
+    return line.model_copy(update={"text": cells[0], "is_table_row": False}) if len(cells) == 1 else line
+
+
 def label_above_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
     ctx = ctx or Context()
-    content = [ln for ln in lines if ln.text.strip()]
-    breaks = {id(lines[n]) for n in ctx.breaks if n < len(lines)}
+    content = [_one_cell(ln) for ln in lines if ln.text.strip()]
+    breaks = {lines[n].start for n in ctx.breaks if n < len(lines)}
     # the text's right margin, where the reader knows it: a line ending well short of it ends a paragraph
     right = max((ln.x1 for ln in content if ln.x1 is not None and not ln.is_table_row), default=None)
     goals: list[Goal] = []
@@ -140,7 +149,7 @@ def label_above_goals(lines: list[DocLine], ctx: Context | None = None) -> list[
         terminator = content[j] if ended else None
         text = _clean(" ".join(ln.text for ln in row.lines))
         # the statement must end at a row label of the same table, not run into prose or a section
-        closed = terminator is not None and id(terminator) not in breaks and (
+        closed = terminator is not None and terminator.start not in breaks and (
             _label_like(terminator, row.lines[-1] if row.lines else None)
             or row.column is not None and terminator.x0 is not None and row.label.x0 is not None
             and abs(terminator.x0 - row.label.x0) <= 3 and _is_heading_like(terminator.text))
@@ -151,7 +160,7 @@ def label_above_goals(lines: list[DocLine], ctx: Context | None = None) -> list[
         status: list[str] = []
         verdict_text: list[str] = []
         last = row.lines[-1]
-        while j < len(content) and (role := _role(content[j].text)) is not None and id(content[j]) not in breaks:
+        while j < len(content) and (role := _role(content[j].text)) is not None and content[j].start not in breaks:
             follow, nxt = _read_row(content, j, breaks, right, ctx.wrapped)
             if not follow.lines:
                 break
