@@ -154,3 +154,11 @@ def test_label_and_statement_in_rows_of_their_own() -> None:
             "henvendelse.\nYdelsens målgruppe\t\n\tBorgere i kommunen\n\nLovgrundlag: Serviceloven.\n")
     (goal,) = _goals(text)
     assert goal.text.startswith("At råd og vejledning") and goal.text.endswith("efter henvendelse.")
+
+
+def test_the_last_row_of_a_table_that_ends_its_document_or_item() -> None:
+    text = "Formål\nAt borgeren får hjælp.\nResultat mål\nAt 90 % af henvendelserne besvares inden for 14 dage.\n"
+    (goal,) = _goals(text)
+    assert goal.text == "At 90 % af henvendelserne besvares inden for 14 dage."
+    (goal,) = _goals(text + "Beslutning\nGodkendt.\n")
+    assert goal.text == "At 90 % af henvendelserne besvares inden for 14 dage."

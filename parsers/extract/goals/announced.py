@@ -31,14 +31,13 @@ from parsers.extract.verdicts import normalise_verdict
 from parsers.split import section_kind
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_NAMES_MAALTAL = re.compile(r"\bmåltal(?:let|lene)?\b", re.I)
 _SENTENCE, _SOFT, _HARD = 0, 1, 2
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     at = vocab()["announced_target"]
-    return re.compile(at["announce"], re.I), re.compile(at["target"], re.I)
+    return re.compile(at["announce"], re.I), re.compile(at["target"], re.I), re.compile(at["names"], re.I)
 
 
 _BEFORE_FIGURE = re.compile(r"(?<=\w)\.\s+(?=\d)")
@@ -71,7 +70,7 @@ def _judgement_year(sentence: str) -> int:
 
 def announced_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
     ctx = ctx or Context()
-    announce, target = _patterns()
+    announce, target, names = _patterns()
     # Word and HTML: every line is a paragraph already (joining them would glue `… mio. kr.` to the next)
     paras = paragraph_spans(lines) if ctx.wrapped else [
         Paragraph(text=ln.text.strip(), first=ln, last=ln, italic=ln.italic, bold=ln.bold,
@@ -110,7 +109,7 @@ def announced_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Go
         while j < len(flat) and flat[j][2] != _HARD and not (flat[j][1] and announce.search(flat[j][1])
                                                                and not _judges_goal(flat[j][1])):
             crossed = crossed or flat[j][2] == _SOFT
-            if _judges_goal(flat[j][1]) and (not crossed or _NAMES_MAALTAL.search(flat[j][1])):
+            if _judges_goal(flat[j][1]) and (not crossed or names.search(flat[j][1])):
                 judged.append((_judgement_year(flat[j][1]), flat[j][1]))
                 last_pi = flat[j][0]
             j += 1

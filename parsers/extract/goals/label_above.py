@@ -145,14 +145,19 @@ def label_above_goals(lines: list[DocLine], ctx: Context | None = None) -> list[
             k += 1
             continue
         row, j = _read_row(content, k, breaks, right, ctx.wrapped)
-        ended = j < len(content) and len(row.lines) <= _MAX_STATEMENT_LINES and content[j] is not None
-        terminator = content[j] if ended else None
         text = _clean(" ".join(ln.text for ln in row.lines))
-        # the statement must end at a row label of the same table, not run into prose or a section
-        closed = terminator is not None and terminator.start not in breaks and (
-            _label_like(terminator, row.lines[-1] if row.lines else None)
-            or row.column is not None and terminator.x0 is not None and row.label.x0 is not None
-            and abs(terminator.x0 - row.label.x0) <= 3 and _is_heading_like(terminator.text))
+        # the statement ends at a row label of the same table, or where the table ends with its item (the
+        # document's end, a new agenda item, a minutes section), never by running on into prose
+        if len(row.lines) > _MAX_STATEMENT_LINES:
+            closed = False
+        elif j >= len(content):
+            closed = True
+        else:
+            terminator = content[j]
+            closed = terminator.start in breaks or section_kind(terminator.text.strip()) is not None \
+                or _label_like(terminator, row.lines[-1] if row.lines else None) \
+                or row.column is not None and terminator.x0 is not None and row.label.x0 is not None \
+                and abs(terminator.x0 - row.label.x0) <= 3 and _is_heading_like(terminator.text)
         if not row.lines or not closed or row.lines[0].text.rstrip().endswith(":") \
                 or not _is_statement(text, labelled=True):
             k += 1
