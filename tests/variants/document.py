@@ -11,6 +11,7 @@ agenda item (the follow-up item), as in real minutes; every other item gets a sh
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,7 +58,16 @@ class Table:
     widths: tuple[float, ...] | None = None  # relative column widths
 
 
-Block = Para | Heading | Table | TocLine
+@dataclass(frozen=True)
+class LabelRow:
+    """A row of a two-column table without ruling as Word prints it to PDF: the label cell on a line of its
+    own at the left edge, the statement below it in the right column (one to three lines)."""
+
+    label: str
+    text: str
+
+
+Block = Para | Heading | Table | TocLine | LabelRow
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,15 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("docx-labelrows", "labelrows", "docx", "edoc"),
     Variant("md-italic", "italic", "md", "firstagenda"),
     Variant("txt-labelrows", "labelrows", "txt", "edoc"),
+    Variant("pdf-labelabove", "labelabove", "pdf", "edoc"),
+    Variant("docx-labelabove", "labelabove", "docx", "firstagenda"),
+    Variant("txt-labelabove", "labelabove", "txt", "firstagenda"),
+    Variant("pdf-italicwrap", "italicwrap", "pdf", "firstagenda"),
+    Variant("md-targetlines", "targetlines", "md", "edoc"),
+    Variant("pdf-targetlines", "targetlines", "pdf", "firstagenda"),
+    Variant("docx-targetlines", "targetlines", "docx", "edoc"),
+    Variant("pdf-maaltal", "maaltal", "pdf", "firstagenda"),
+    Variant("docx-maaltal", "maaltal", "docx", "edoc"),
 )
 
 # What a verdict sounds like in a follow-up when the gold has no wording of its own.
@@ -105,7 +124,9 @@ VERDICT_WORDS = {
 }
 SECTION_WORDS = {"sagsfremstilling", "indstilling", "beslutning", "bilag", "økonomi"}
 # Layouts that print a goal's title; the others show only id, statement, status and verdict.
-SHOWS_TITLE = {"grid", "labelrows", "headed", "italic", "bold"}
+SHOWS_TITLE = {"grid", "labelrows", "headed", "italic", "bold", "italicwrap", "targetlines"}
+# Layouts that print no goal ids (the scorer then pairs by text alone).
+HIDES_ID = {"labelabove"}
 FILLER = "Forvaltningen har forberedt sagen, og sagsfremstillingen er udsendt til udvalgets medlemmer før mødet."
 MEMBERS = ("Anne Vestergaard (formand)", "Peter Holm", "Lise Dahl", "Jens Kragh")
 
@@ -208,6 +229,30 @@ def _labelrows(goals: list[dict[str, Any]]) -> list[Block]:
     return blocks
 
 
+# The label words service standards and plans print in their label column, one per goal in turn.
+ABOVE_LABELS = ("Resultat mål", "Succeskriterium", "Effektmål", "Indikator", "Måltal", "Resultatmål", "Mål")
+
+
+def _labelabove(goals: list[dict[str, Any]]) -> list[Block]:
+    """A service standard's annex: label rows (`Formål`, `Resultat mål`, `Ydelsens målgruppe`, `Status`) of a
+    two-column table without ruling, each label alone on its line and the statement below it; the rows
+    that are not goals stand between the goals as they do in the real annexes."""
+    blocks: list[Block] = []
+    count = 0
+    for theme, members in _groups(goals, "theme"):
+        blocks += _theme_heading(theme)
+        blocks.append(LabelRow("Formål", "At borgeren modtager den hjælp og vejledning, der svarer til behovet."))
+        for g in members:
+            blocks.append(LabelRow(ABOVE_LABELS[count % len(ABOVE_LABELS)], g["text"]))
+            count += 1
+            if g.get("status_text"):
+                blocks.append(LabelRow("Status", g["status_text"]))
+            if verdict_words(g):
+                blocks.append(LabelRow("Målopfyldelse", verdict_words(g) or ""))
+        blocks.append(LabelRow("Ydelsens målgruppe", "Borgere i kommunen, der har behov for råd og vejledning"))
+    return blocks
+
+
 def _columns(goals: list[dict[str, Any]]) -> list[Block]:
     blocks: list[Block] = []
     for theme, members in _groups(goals, "theme"):
@@ -237,18 +282,80 @@ def _headed(goals: list[dict[str, Any]]) -> list[Block]:
     return blocks
 
 
-def _typed(goals: list[dict[str, Any]], bold: bool) -> list[Block]:
-    """Goals marked only by type (italic or bold), statuses in plain paragraphs after them."""
+def _typed(goals: list[dict[str, Any]], bold: bool, size: float | None = None, indent: int = 0) -> list[Block]:
+    """Goals marked only by type (italic or bold), statuses in plain paragraphs after them; `size` and
+    `indent` set them off as status notes do, which moves every line break of a wrapped goal."""
     blocks: list[Block] = []
     for theme, members in _groups(goals, "theme"):
         blocks += _theme_heading(theme)
         for g in members:
             if g.get("title"):
                 blocks.append(Heading(g["title"], level=4))
-            blocks.append(Para(g["text"], bold=bold, italic=not bold))
+            blocks.append(Para(g["text"], bold=bold, italic=not bold, size=size, indent=indent))
             follow = " ".join(x for x in (g.get("status_text"), _verdict_after_status(g)) if x)
             if follow:
                 blocks.append(Para(follow))
+    return blocks
+
+
+_TARGET_LINE = re.compile(r"\b(?:skal|forventes)\b")
+# goals a `targetlines` layout printed without status or verdict (ids of the gold's goal dicts)
+_UNJUDGED: set[int] = set()
+
+
+def _target_line(goal: dict[str, Any]) -> bool:
+    """A goal a status note could print as one unjudged target line: one sentence with a modal and a figure."""
+    text = " ".join(goal["text"].split())
+    return bool(_TARGET_LINE.search(text) and re.search(r"\d", text)) and len(text) <= 250 \
+        and not re.search(r"[.!?]\s+[A-ZÆØÅ]", text)
+
+
+def _targetlines(goals: list[dict[str, Any]]) -> list[Block]:
+    """A status note: most goals in italics with their status and verdict, and the goals that are target
+    sentences one a line under a heading of their own, unjudged (`## Integration` / `Efter 1 år forventes,
+    at 10 % …` / `Efter 2 år …`), as plans and follow-ups print expected results."""
+    lines = [g for g in goals if _target_line(g)]
+    if len(lines) < 2:
+        lines = []
+    blocks = _typed([g for g in goals if g not in lines], bold=False)
+    if lines:
+        blocks.append(Heading("Forventede resultater", level=3))
+        blocks += [Para(" ".join(g["text"].split())) for g in lines]
+        _UNJUDGED.update(id(g) for g in lines)
+    return blocks
+
+
+# How a case text judges a budget target it reported earlier (`… men måltallet blev ikke nået`).
+MAALTAL_WORDS = {
+    "met": "Måltallet blev dermed nået.",
+    "not_met": "Måltallet blev ikke nået.",
+    "expected_met": "Måltallet forventes nået.",
+    "expected_not_met": "Måltallet forventes ikke nået.",
+    "partly_met": "Måltallet er delvist nået.",
+    "too_early": "Det er for tidligt at vurdere, om måltallet nås.",
+    "not_measurable": "Det er ikke muligt at opgøre måltallet.",
+    "dropped": "Måltallet er udgået.",
+}
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _maaltal(goals: list[dict[str, Any]]) -> list[Block]:
+    """Budget targets reported in an ordinary item's case text, as council minutes do: the sentence that
+    announces a måltal, the target, then the results and the sentence that judges them."""
+    blocks: list[Block] = []
+    for g in goals:
+        topic = next((t for t in (g.get("title"), g.get("theme")) if t and len(t.split()) <= 5), "området")
+        when = f"budgetforlig {g['plan_year']}" if g.get("plan_year") else "budgetforliget"
+        blocks.append(Para(f"Udvalget vedtog i {when} et måltal for {topic.rstrip('.')}. {_sentence(g['text'])}"))
+        if g.get("status_text"):
+            blocks.append(Para(" ".join(g["status_text"].split())))
+        if (g.get("verdict") or "none") != "none":
+            blocks.append(Para(MAALTAL_WORDS[g["verdict"]]))
     return blocks
 
 
@@ -271,7 +378,7 @@ def _numbered(goals: list[dict[str, Any]]) -> list[Block]:
 def _intro(layout: str, plan_title: str | None) -> list[Block]:
     what = f"målene i {plan_title}" if plan_title else "udvalgets mål"
     first = f"Forvaltningen har udarbejdet en status på {what}."
-    if layout == "italic":
+    if layout in ("italic", "italicwrap", "targetlines"):
         return [Para(f"{first} Målene er nedenfor angivet med kursiv, og status følger under hvert mål.")]
     if layout == "bold":
         return [Para(f"{first} Målene er nedenfor angivet med fed, og status følger under hvert mål.")]
@@ -283,7 +390,9 @@ def _intro(layout: str, plan_title: str | None) -> list[Block]:
 LAYOUTS = {
     "grid": _grid, "labelrows": _labelrows, "columns": _columns, "headed": _headed,
     "italic": lambda goals: _typed(goals, bold=False), "bold": lambda goals: _typed(goals, bold=True),
-    "numbered": _numbered,
+    "numbered": _numbered, "labelabove": _labelabove,
+    "targetlines": _targetlines, "maaltal": _maaltal,
+    "italicwrap": lambda goals: _typed(goals, bold=False, size=11.5, indent=2),
 }
 
 
@@ -342,6 +451,7 @@ def _unbolded(block: Block) -> Block:
 
 def render_minutes(gold: dict[str, Any], variant: Variant, stem: str) -> Rendered:
     """Lay out `gold` as minutes in `variant`; the returned gold scores exactly what was laid out."""
+    _UNJUDGED.clear()
     when = _meeting_date(gold)
     municipality = gold.get("municipality") or "Eksempel"
     body = gold.get("body") or f"Udvalget for Beskæftigelse, {municipality} Kommune"
@@ -411,11 +521,19 @@ def render_minutes(gold: dict[str, Any], variant: Variant, stem: str) -> Rendere
     }
     for number, goals in goals_by_item.items():
         for g in goals:
+            if id(g) in _UNJUDGED:  # printed as an unjudged target line: no title, status or verdict
+                derived["goals"].append({
+                    "goal_id": None, "plan": g.get("plan"), "plan_year": g.get("plan_year"), "theme": None,
+                    "title": None, "text": " ".join(g["text"].split()), "status_text": None, "verdict": "none",
+                    "verdict_alt": ["none"], "verdict_text": None, "agenda_item": number})
+                continue
             derived["goals"].append({
-                "goal_id": g.get("goal_id"), "plan": g.get("plan"), "plan_year": g.get("plan_year"),
+                "goal_id": None if variant.layout in HIDES_ID else g.get("goal_id"),
+                "plan": g.get("plan"), "plan_year": g.get("plan_year"),
                 "theme": g.get("theme"), "title": g.get("title") if shows_title else None, "text": g["text"],
                 "status_text": g.get("status_text"), "verdict": g.get("verdict") or "none",
                 "verdict_alt": g.get("verdict_alt") or [g.get("verdict") or "none"],
-                "verdict_text": verdict_words(g), "agenda_item": number,
+                "verdict_text": MAALTAL_WORDS.get(g.get("verdict") or "none") if variant.layout == "maaltal"
+                else verdict_words(g), "agenda_item": number,
             })
     return Rendered(stem=stem, blocks=blocks, running_header=f"{body} · Referat · {stamp}", gold=derived)

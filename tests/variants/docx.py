@@ -7,9 +7,9 @@ from pathlib import Path
 
 from docx import Document as new_document
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
-from tests.variants.document import Heading, Para, Rendered, Table, TocLine
+from tests.variants.document import Heading, LabelRow, Para, Rendered, Table, TocLine
 
 TABLE_STYLES = {"grid": "Table Grid", "rules": "Light Shading", "none": None}
 
@@ -59,6 +59,11 @@ def write_docx(rendered: Rendered, path: Path) -> Path:
                 section.page_width - section.left_margin - section.right_margin, WD_TAB_ALIGNMENT.RIGHT,
                 WD_TAB_LEADER.DOTS)
             _paragraph_runs(paragraph, f"{block.text}\t{block.page}", False, False)
+        elif isinstance(block, LabelRow):  # label and statement as paragraphs, the statement indented
+            _paragraph_runs(doc.add_paragraph(), block.label, False, False)
+            paragraph = doc.add_paragraph()
+            paragraph.paragraph_format.left_indent = Cm(5)
+            _paragraph_runs(paragraph, block.text, False, False)
         elif isinstance(block, Para):
             paragraph = doc.add_paragraph()
             if block.indent:

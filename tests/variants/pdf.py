@@ -13,7 +13,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from tests.variants.document import Block, Heading, Para, Rendered, Table, TocLine
+from tests.variants.document import Block, Heading, LabelRow, Para, Rendered, Table, TocLine
 
 FONT = "Helvetica"
 BODY_PT = 10
@@ -100,6 +100,21 @@ def _table(pdf: _Minutes, block: Table) -> None:
     pdf.ln(3)
 
 
+LABEL_COLUMN_MM = 48
+
+
+def _label_row(pdf: _Minutes, block: LabelRow) -> None:
+    """The label at the left edge, the statement in the right column starting on the line below it: the
+    label cell's text sits higher than the statement's, so the text layer gives it a line of its own."""
+    if pdf.will_page_break(3 * BODY_PT * 0.5):
+        pdf.add_page()
+    pdf.set_font(FONT, "", BODY_PT)
+    pdf.cell(LABEL_COLUMN_MM, BODY_PT * 0.5, block.label, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(pdf.l_margin + LABEL_COLUMN_MM)
+    pdf.multi_cell(pdf.epw - LABEL_COLUMN_MM, BODY_PT * 0.5, block.text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.5)
+
+
 def write_pdf(rendered: Rendered, path: Path) -> Path:
     pdf = _Minutes(rendered.running_header)
     pdf.add_page()
@@ -111,6 +126,8 @@ def write_pdf(rendered: Rendered, path: Path) -> Path:
             _para(pdf, block)
         elif isinstance(block, TocLine):
             _toc_line(pdf, block)
+        elif isinstance(block, LabelRow):
+            _label_row(pdf, block)
         else:
             _table(pdf, block)
     pdf.output(str(path))

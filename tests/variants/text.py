@@ -3,9 +3,10 @@ tables as tab-separated rows, emphasis as `*…*` / `**…**` in Markdown (plain
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
-from tests.variants.document import Heading, Para, Rendered, Table, TocLine
+from tests.variants.document import Heading, LabelRow, Para, Rendered, Table, TocLine
 
 
 def _mark(text: str, bold: bool, italic: bool, markdown: bool) -> str:
@@ -25,6 +26,9 @@ def to_text(rendered: Rendered, markdown: bool) -> str:
             out.append(f"{block.text} {'.' * max(4, 90 - len(block.text))} {block.page}")
         elif isinstance(block, Para):
             out.append(("    " * block.indent) + _mark(block.text, block.bold, block.italic, markdown))
+        elif isinstance(block, LabelRow):  # a PDF text layer of an unruled two-column table: no tabs, no blanks
+            out.append(block.label)
+            out += textwrap.wrap(" ".join(block.text.split()), 72)
         elif isinstance(block, Table):
             out.append("")
             for row in block.rows:
