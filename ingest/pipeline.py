@@ -335,9 +335,13 @@ def _store(session: Session, parsed: ParsedDocument, key: str, name: str, sha: s
             record_outcome(session, key, sha, size, "ok", "", mtime_ns)
             return FileResult(key, "unchanged", f"{key}: stored meanwhile by another ingest run", sha,
                               current.pages)
+        # a document replaced here (new content at a known path, or re-parsed content) leaves goals whose
+        # chains the linker must close; a new file cannot, and linking it skips that look
+        replaced = current is not None or session.scalar(
+            select(DocumentPathRow.id).where(DocumentPathRow.path == key).limit(1)) is not None
         row = store_parsed(session, parsed, sha, size, key, name, PARSER_VERSION)
         session.flush()
-        link_document(session, row.id)  # in the same transaction: a document never lands without its links
+        link_document(session, row.id, replaced)  # same transaction: a document never lands without its links
         record_outcome(session, key, sha, size, "ok", note, mtime_ns)
     return FileResult(key, "ok", note, sha, parsed.document.page_count, len(parsed.items), len(parsed.goals))
 
