@@ -602,11 +602,13 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
                  on_file: Callable[[Path | None, FileResult | None, int], None] | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, retry: bool = False, ocr: bool = False,
                  timeout: float | None = DEFAULT_TIMEOUT, workers: int = 1, executor: str = "local",
-                 scheduler: str | None = None) -> RunSummary:
+                 scheduler: str | None = None, parallel: Callable[..., None] | None = None) -> RunSummary:
     """Ingest every file under `inputs`; one outcome per file, the batch goes on past bad files.
 
     `workers` > 1 parses in a process pool (`executor="dask"`: on a dask.distributed cluster)
-    while this process hashes, decides and stores, so the database sees one writer.
+    while this process hashes, decides and stores, so the database sees one writer. The pool is
+    `parallel` (`ingest.workers.ingest_paths` hands in its own): executors depend on this module,
+    never the reverse.
     Stops early when the database cannot be written (`RunSummary.aborted` says why) and on
     Ctrl-C (`RunSummary.interrupted`): every document finished before it stays stored, and the
     summary says how far the run got, so the caller can tell the user to run it again.
@@ -635,10 +637,10 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
             else:
                 todo.append(path)
         if todo:
-            from ingest.workers import ingest_parallel
-
-            ingest_parallel(engine, todo, done, force=force, max_bytes=max_bytes, retry=retry, ocr=ocr,
-                            timeout=timeout, workers=workers, executor=executor, scheduler=scheduler)
+            if parallel is None:
+                raise ValueError("workers > 1 or executor='dask' need a pool: call ingest.workers.ingest_paths")
+            parallel(engine, todo, done, force=force, max_bytes=max_bytes, retry=retry, ocr=ocr,
+                     timeout=timeout, workers=workers, executor=executor, scheduler=scheduler)
         _with_db(engine, _link_unlinked)
     except DatabaseUnavailable as exc:
         summary.aborted = str(exc)

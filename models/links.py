@@ -442,6 +442,8 @@ class Linker:
         self.versions: dict[str, Version] = {}
         self.by_year: dict[int, list[Version]] = {}
         self.fresh: set[str] = set()  # versions new in this run: their series id is not known yet
+        self._put: dict[tuple[str, str], tuple[float, tuple[str, ...], str]] = {}
+        self._drop: set[tuple[str, str]] = set()
         self._contents: dict[str, GoalPoint | None] = {}
         table = GoalVersionRow.__table__
         for r in session.execute(select(table).where(table.c.municipality == municipality)):
@@ -452,6 +454,7 @@ class Linker:
     @property
     def added(self) -> int:
         """Links stored now that were not before (a chain link made and closed over meanwhile is not)."""
+        self._flush()
         return self.session.scalar(select(func.count()).select_from(GoalLinkRow)
                                    .where(GoalLinkRow.id > self._last_id)) or 0
 
@@ -460,37 +463,55 @@ class Linker:
         self.by_year.setdefault(v.point.plan_year, []).append(v)
 
     # links ------------------------------------------------------------------------------------
+    # Link writes are buffered (the last word on a pair wins) and written by `_flush` in a few
+    # statements: a document's goals touch a few dozen pairs, each read and written once.
     def _link(self, a: str, b: str, score: float, reasons: tuple[str, ...], method: str) -> None:
-        link = GoalLinkRow.__table__
-        row = self.session.execute(select(link.c.id, link.c.state, link.c.score, link.c.reasons, link.c.method)
-                                   .where(link.c.from_anchor == a, link.c.to_anchor == b)).first()
-        now = _now()
-        if row is None:
-            self.session.execute(insert(link).values(from_anchor=a, to_anchor=b, municipality=self.muni, score=score,
-                                                     reasons=list(reasons), method=method, state="proposed",
-                                                     created_at=now, updated_at=now))
-        elif row.state == "proposed" and (row.score, list(row.reasons or []), row.method) != \
-                (score, list(reasons), method):
-            self.session.execute(update(link).where(link.c.id == row.id)
-                                 .values(score=score, reasons=list(reasons), method=method, updated_at=now))
+        self._drop.discard((a, b))
+        self._put[(a, b)] = (score, tuple(reasons), method)
 
     def _unlink(self, a: str, b: str) -> None:
-        link = GoalLinkRow.__table__
-        self.session.execute(delete(link).where(link.c.from_anchor == a, link.c.to_anchor == b,
-                                                link.c.state == "proposed", link.c.method != "manual"))
+        self._put.pop((a, b), None)
+        self._drop.add((a, b))
 
-    def _chain_link(self, a: str | None, b: str | None) -> None:
+    def _flush(self) -> None:
+        if not self._put and not self._drop:
+            return
+        link = GoalLinkRow.__table__
+        pairs = set(self._put) | self._drop
+        existing: dict[tuple[str, str], Any] = {}
+        for part in _chunks({a for a, _ in pairs}):
+            for r in self.session.execute(select(link.c.id, link.c.from_anchor, link.c.to_anchor, link.c.state,
+                                                 link.c.score, link.c.reasons, link.c.method)
+                                          .where(link.c.from_anchor.in_(part))):
+                if (r.from_anchor, r.to_anchor) in pairs:
+                    existing[(r.from_anchor, r.to_anchor)] = r
+        gone = [existing[k].id for k in self._drop
+                if k in existing and existing[k].state == "proposed" and existing[k].method != "manual"]
+        for part in _chunks(gone):
+            self.session.execute(delete(link).where(link.c.id.in_(part)))
+        now = _now()
+        new = [{"from_anchor": a, "to_anchor": b, "municipality": self.muni, "score": score, "reasons": list(reasons),
+                "method": method, "state": "proposed", "created_at": now, "updated_at": now}
+               for (a, b), (score, reasons, method) in sorted(self._put.items()) if (a, b) not in existing]
+        if new:
+            self.session.execute(insert(link), new)
+        for key, (score, reasons, method) in self._put.items():
+            row = existing.get(key)
+            if row is not None and row.state == "proposed" and (row.score, list(row.reasons or []), row.method) != \
+                    (score, list(reasons), method):
+                self.session.execute(update(link).where(link.c.id == row.id)
+                                     .values(score=score, reasons=list(reasons), method=method, updated_at=now))
+        self._put, self._drop = {}, set()
+
+    def _chain_link(self, a: str | None, b: str | None, version: Version | None) -> None:
+        """Link two consecutive occurrences of a version; an end not read in this run is scored as
+        its version reads (a reprint), so no goal row is fetched for it."""
         if a is None or b is None:
             return
-        pa, pb = self._content(a), self._content(b)
+        fallback = version.point.content if version is not None else None
+        pa, pb = self._contents.get(a, fallback), self._contents.get(b, fallback)
         s, reasons = _score(pa, pb) if pa is not None and pb is not None else (100.0, ())
         self._link(a, b, s, reasons, "same_plan")
-
-    def _content(self, anchor: str) -> GoalPoint | None:
-        if anchor not in self._contents:
-            found = _points(self.session, _point_query().where(GoalRow.anchor == anchor).limit(1))
-            self._contents[anchor] = found[0].content if found else None
-        return self._contents[anchor]
 
     def _neighbours(self, version: str, pos: str) -> tuple[str | None, str | None]:
         t = GoalSeriesRow.__table__
@@ -513,19 +534,22 @@ class Linker:
             self.session.execute(update(t).where(t.c.anchor == anchor).values(position=None))
             before, after = self._neighbours(row.version, row.position)
             self._unlink_all(anchor)
-            self._chain_link(before, after)
+            self._chain_link(before, after, self.versions.get(row.version))
             v = self.versions.get(row.version)
             if v is not None and v.rep == anchor:
                 first = self.session.execute(select(t.c.anchor).where(t.c.version == v.id, t.c.position.is_not(None))
                                              .order_by(t.c.position).limit(1)).scalar()
                 self._move_rep(v, first)
+        self._flush()
 
     def _unlink_all(self, anchor: str) -> None:
+        self._flush()
         link = GoalLinkRow.__table__
         self.session.execute(delete(link).where(or_(link.c.from_anchor == anchor, link.c.to_anchor == anchor),
                                                 link.c.state == "proposed", link.c.method != "manual"))
 
     def _move_rep(self, v: Version, anchor: str | None) -> None:
+        self._flush()
         link = GoalLinkRow.__table__
         old = v.rep
         v.rep = anchor
@@ -587,8 +611,8 @@ class Linker:
             before, after = self._neighbours(v.id, pos)
             if before is not None and after is not None:
                 self._unlink(before, after)
-            self._chain_link(before, p.anchor)
-            self._chain_link(p.anchor, after)
+            self._chain_link(before, p.anchor, v)
+            self._chain_link(p.anchor, after, v)
             values = {"version": v.id, "position": pos, "municipality": self.muni}
             if row is None:
                 self.session.execute(insert(t).values(anchor=p.anchor, series=v.series, **values))
@@ -603,6 +627,7 @@ class Linker:
                 self.series_dirty = True
             if v.rep is None:
                 self._move_rep(v, p.anchor)
+        self._flush()
 
     def _version_of(self, anchors: Iterable[str]) -> dict[str, str]:
         t = GoalSeriesRow.__table__
@@ -615,6 +640,7 @@ class Linker:
 
     def _rejected_versions(self, anchors: list[str]) -> dict[str, set[str]]:
         """For each anchor, the versions a reviewer said it does not belong to."""
+        self._flush()
         link = GoalLinkRow.__table__
         pairs: list[tuple[str, str]] = []
         for part in _chunks(anchors):
@@ -633,6 +659,7 @@ class Linker:
     # versions and series -----------------------------------------------------------------------
     def _decided(self) -> list[tuple[str, str, str]]:
         """Links a reviewer decided or added, and the next-plan proposals: the edges between versions."""
+        self._flush()
         link = GoalLinkRow.__table__
         return [(r.from_anchor, r.to_anchor, r.state) for r in self.session.execute(
             select(link.c.from_anchor, link.c.to_anchor, link.c.state).where(
@@ -660,6 +687,7 @@ class Linker:
                 self.session.execute(delete(link).where(link.c.id == r.id))
         for c in sorted(found.values(), key=lambda c: (c.from_anchor, c.to_anchor)):
             self._link(c.from_anchor, c.to_anchor, c.score, c.reasons, c.method)
+        self._flush()
         self.series_dirty = True
 
     def assign_series(self) -> None:
@@ -701,6 +729,7 @@ class Linker:
         self.relink_years(self.dirty_years)
         if self.series_dirty:
             self.assign_series()
+        self._flush()
         self.dirty_years, self.series_dirty, self.fresh = set(), False, set()
         self.session.expire_all()  # ORM copies of links (a reviewer's session) must see these rows
 

@@ -39,7 +39,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from ingest.pipeline import ingest_paths
+from ingest.workers import ingest_paths
 from models.db import make_engine
 engine = make_engine(sys.argv[1])
 t, cpu = time.perf_counter(), time.process_time()
