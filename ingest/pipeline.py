@@ -47,7 +47,6 @@ from models.store import attach_path, record_outcome, store_parsed
 from parsers import PARSER_VERSION
 from parsers.readers import SUPPORTED_SUFFIXES, read_document
 from parsers.readers.errors import ATTENTION, ReadError, one_line
-from parsers.readers.pdf import scanned_pages
 
 OUTCOMES = ("ok", "unchanged", "empty", "needs_ocr", "encrypted", "corrupt", "unsupported", "too_large", "failed")
 GOOD = {"ok", "unchanged"}
@@ -382,6 +381,12 @@ def parse_raw(raw: RawDocument) -> ParsedDocument:
     return parse(raw)
 
 
+def _scanned_pages(pages: Any) -> Any:
+    from parsers.readers.pdf import scanned_pages  # imported with the PDF readers, on the first PDF
+
+    return scanned_pages(pages)
+
+
 def _parse(path: Path, ocr: bool, timeout: float | None) -> tuple[ParsedDocument, str]:
     """Read and parse one file (with OCR when asked and needed); returns the note for the report."""
     try:
@@ -392,7 +397,7 @@ def _parse(path: Path, ocr: bool, timeout: float | None) -> tuple[ParsedDocument
             raise
         raw = _read_ocr(path, force=True, timeout=timeout)
     else:
-        if ocr and raw.format == "pdf" and scanned_pages(raw.pages):
+        if ocr and raw.format == "pdf" and _scanned_pages(raw.pages):
             try:
                 raw = _read_ocr(path, force=False, timeout=timeout)
             except ReadError as exc:  # keep the text we have; say that the scanned pages are still missing

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -287,6 +287,8 @@ def _unnumbered_alike(a: GoalPoint, b: GoalPoint) -> bool:
 
 def _statement_matrix(left: list[GoalPoint], right: list[GoalPoint]) -> Any:
     """Statement similarity of every pair of a block at once (rapidfuzz cdist, the same blend as `_similarity`)."""
+    from rapidfuzz import process  # brings numpy: only when a block is scored
+
     a = [_words(p.text) for p in left]
     b = [_words(p.text) for p in right]
     matrix = 0.6 * process.cdist(a, b, scorer=fuzz.token_set_ratio) + \
@@ -754,6 +756,15 @@ def link_document(session: Session, document_id: int, replaced: bool = True) -> 
     linker.join(points)
     linker.finish()
     return linker.added
+
+
+def close_gaps(session: Session, municipalities: Iterable[str | None]) -> None:
+    """After documents were deleted (`prune`): their goals leave their chains, which close over
+    them, and versions whose first printing went hang their links on the next one."""
+    for key in sorted({municipality_key(m) for m in municipalities if m}):
+        linker = Linker(session, key)
+        linker.retire_dead()
+        linker.finish()
 
 
 def link_archive(session: Session, municipality: str | None = None) -> dict[str, int]:
