@@ -366,7 +366,7 @@ def export_history(
 
     _check_output(output)
     engine = _engine(db)
-    _write(history.history_rows(engine, search, municipality), fmt, output, history.HISTORY_FIELDS)
+    _write(history.iter_history_rows(engine, search, municipality), fmt, output, history.HISTORY_FIELDS)
 
 
 @app.command()
