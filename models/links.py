@@ -783,9 +783,15 @@ def link_archive(session: Session, municipality: str | None = None) -> dict[str,
         goals += len(points)
         linker = Linker(session, key)
         linker.retire_dead()
+        series = GoalSeriesRow.__table__
+        placed = {anchor for anchor, version in session.execute(
+            select(series.c.anchor, series.c.version).where(series.c.municipality == key,
+                                                            series.c.position.is_not(None)))
+                  if version in linker.versions}
         by_doc: dict[int, list[GoalPoint]] = {}
-        for p in points:
-            by_doc.setdefault(p.document_id, []).append(p)
+        for p in points:  # only goals outside a chain (or whose version is gone) join
+            if p.anchor not in placed:
+                by_doc.setdefault(p.document_id, []).append(p)
         for doc in sorted(by_doc):
             linker.join(by_doc[doc])
         linker.relink_years(None)
