@@ -39,23 +39,24 @@ def iter_history_rows(engine: Engine, search: str | None = None,
     """
     key = municipality_key(municipality) if municipality else None
 
-    def stream(fields: list[str], order: str) -> Iterator[dict[str, Any]]:
+    def stream(sql: str) -> Iterator[dict[str, Any]]:
         with engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=2000).execute(
-                text(f"SELECT {', '.join(fields)} FROM goal_history {order}"))
+            result = conn.execution_options(stream_results=True, yield_per=2000).execute(text(sql))
             for r in result:
                 row = dict(r._mapping)
                 if key is None or municipality_key(row["municipality"]) == key:
                     yield row
 
     hits: set[str] | None = None
-    if search:
+    if search:  # the first pass reads what goal_history reads, without its per-goal figure look-ups
         needle = search.casefold()
-        hits = {r["series"] for r in stream(["municipality", "series", "title", "statement", "goal_id"], "")
+        hits = {r["series"] for r in stream(
+            "SELECT vg.municipality, COALESCE(gs.series, vg.anchor) AS series, vg.title, vg.text AS statement, "
+            "vg.goal_id FROM v_goals vg LEFT JOIN goal_series gs ON gs.anchor = vg.anchor")
                 if needle in " ".join(str(r[k] or "") for k in ("title", "statement", "goal_id")).casefold()}
         if not hits:
             return
-    for row in stream(HISTORY_FIELDS, ORDER):
+    for row in stream(f"SELECT {', '.join(HISTORY_FIELDS)} FROM goal_history {ORDER}"):
         if hits is None or row["series"] in hits:
             yield row
 

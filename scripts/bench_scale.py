@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -55,11 +56,17 @@ def build(folder: Path, size: int) -> list[Path]:
     return out
 
 
+LAST_CPU = [0.0]  # CPU seconds (user + sys) of the last `run`: steadier than wall time on a shared machine
+
+
 def run(args: list[str], url: str) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     done = subprocess.run([*CLI, *args, "--db", url], capture_output=True, text=True, env=env, cwd=ROOT)
     seconds = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    LAST_CPU[0] = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed ({done.returncode}): {done.stderr[-2000:] or done.stdout[-2000:]}")
     return seconds
@@ -117,14 +124,17 @@ class Databases:
 
 
 def review_queue(url: str) -> float:
-    """The review queue's first page, as the web app builds it."""
+    """The review queue with its counts, as the web app builds it (in-process seconds; CPU is the process's)."""
     code = ("import sys, time\nfrom sqlalchemy.orm import Session\nfrom models.db import open_readonly\n"
             "from review import queue\n"
             "engine = open_readonly(sys.argv[1])\nt = time.perf_counter()\n"
             "with Session(engine) as s:\n    rows = queue.goal_queue(s)\n    queue.counts(rows)\n"
             "print(time.perf_counter() - t)\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, env=env, cwd=ROOT)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    LAST_CPU[0] = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if done.returncode != 0:
         return float("nan")
     return float(done.stdout.strip().splitlines()[-1])
@@ -137,7 +147,7 @@ def bulk(url: str, files: list[Path], tmp: Path) -> list[tuple[str, float]]:
 
     def timed(label: str, fn: Callable[[], float]) -> None:
         timings.append((label, fn()))
-        print(f"  {label:<44} {timings[-1][1]:8.2f} s", flush=True)
+        print(f"  {label:<44} {timings[-1][1]:8.2f} s  {LAST_CPU[0]:6.2f} s CPU", flush=True)
 
     folder = str(files[0].parents[2])
     timed(f"re-ingest, {len(files)} files unchanged", lambda: run(["ingest", "-q", "--workers", "1", folder], url))
@@ -175,8 +185,8 @@ def main() -> None:
         backend = "PostgreSQL" if dbs.server else "SQLite"
         print(f"{backend}; {len(sources())} corpus texts copied as distinct files; `ingest --workers 1` per size",
               flush=True)
-        header = (f"{'documents':>9} {'ingest s':>9} {'s/doc':>7} {'goals':>8} {'versions':>8} {'links':>8} "
-                  f"{'links/goal':>10} {'db MB':>8} {'bytes/goal':>10}")
+        header = (f"{'documents':>9} {'ingest s':>9} {'s/doc':>7} {'CPU s':>8} {'CPU/doc':>8} {'goals':>8} "
+                  f"{'versions':>8} {'links':>8} {'links/goal':>10} {'db MB':>8} {'bytes/goal':>10}")
         print(header, flush=True)
         last_files: list[Path] = []
         last_url = ""
@@ -185,18 +195,21 @@ def main() -> None:
             files = build(folder, size)
             url = dbs.new(f"scale{size}")
             seconds = run(["ingest", "-q", "--workers", "1", str(folder)], url)
+            cpu = LAST_CPU[0]
             goals = scalar(url, "SELECT COUNT(*) FROM goals")
             links = scalar(url, "SELECT COUNT(*) FROM goal_links")
             versions = scalar(url, "SELECT COUNT(*) FROM goal_versions")
             size_b = db_bytes(url)
-            rows.append((size, seconds, goals, links, size_b))
-            print(f"{size:>9} {seconds:>9.1f} {seconds / size:>7.3f} {goals:>8} {versions:>8} {links:>8} "
+            rows.append((size, seconds, cpu, goals, size_b))
+            print(f"{size:>9} {seconds:>9.1f} {seconds / size:>7.3f} {cpu:>8.1f} {cpu / size:>8.3f} {goals:>8} "
+                  f"{versions:>8} {links:>8} "
                   f"{links / max(goals, 1):>10.2f} {size_b / 1e6:>8.1f} {size_b / max(goals, 1):>10.0f}", flush=True)
             last_files, last_url = files, url
-        for (n1, t1, _, _, b1), (n2, t2, _, _, b2) in zip(rows, rows[1:], strict=False):
-            print(f"{n1} → {n2} documents ({n2 / n1:.0f}×): ingest time {t2 / t1:.2f}×, database {b2 / b1:.2f}×")
+        for (n1, t1, c1, _, b1), (n2, t2, c2, _, b2) in zip(rows, rows[1:], strict=False):
+            print(f"{n1} → {n2} documents ({n2 / n1:.0f}×): ingest time {t2 / t1:.2f}× (CPU {c2 / c1:.2f}×), "
+                  f"database {b2 / b1:.2f}×")
         if not args.no_bulk and last_files:
-            print(f"bulk commands on the {len(last_files)}-document archive (wall time, start-up included):",
+            print(f"bulk commands on the {len(last_files)}-document archive (wall and CPU time, start-up included):",
                   flush=True)
             bulk(last_url, last_files, tmp)
     finally:
