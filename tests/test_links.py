@@ -319,3 +319,22 @@ def test_migration_0007_turns_pairwise_links_into_chains_and_keeps_reviewers_lin
     untouched = [k for k in history if history[k][0] not in decided]
     assert untouched and [(k, history[k][0], after[k]) for k in untouched if after[k] != history[k][0]] == []
     assert len(states) <= len(history)  # chains: at most about one link per goal
+
+
+def test_rejecting_a_reprint_link_takes_that_printing_out_of_the_version(corpus_db: Path, tmp_path: Path) -> None:
+    """A reviewer says the tabel's 2024 goal 6.4 is not the minutes' 6.4: it leaves that version (and the
+    chain closes over it), the decision survives `link`, and no link to it is proposed again."""
+    url = copy_db(corpus_db, tmp_path)
+    chain = [r for r in rows(url, LINKS + " WHERE l.method = 'same_plan'")
+             if (r["from_year"], r["from_id"]) == (2024, "6.4")]
+    assert len(chain) == 1
+    a, b = chain[0]["from_anchor"], chain[0]["to_anchor"]
+    result = CliRunner().invoke(app, ["link-set", a, b, "rejected", "--db", url])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, ["link", "--db", url])
+    assert result.exit_code == 0, result.output
+    versions = {r["anchor"]: r["version"] for r in rows(url, "SELECT anchor, version FROM goal_series")}
+    assert versions[a] != versions[b]
+    touching = rows(url, f"SELECT state FROM goal_links WHERE (from_anchor = '{a}' AND to_anchor = '{b}') "
+                         f"OR (from_anchor = '{b}' AND to_anchor = '{a}')")
+    assert touching == [{"state": "rejected"}]
