@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from ingest import ocr as ocr_tool
 from models.links import link_document, link_unlinked
 from models.records import ParsedDocument, RawDocument
-from models.schema import DocumentPathRow, DocumentRow, FileOutcomeRow
+from models.schema import DocumentPathRow, DocumentRow, FileOutcomeRow, GoalRow
 from models.store import attach_path, record_outcome, store_parsed
 from parsers import PARSER_VERSION
 from parsers.readers import SUPPORTED_SUFFIXES, read_document
@@ -334,13 +334,15 @@ def _store(session: Session, parsed: ParsedDocument, key: str, name: str, sha: s
             record_outcome(session, key, sha, size, "ok", "", mtime_ns)
             return FileResult(key, "unchanged", f"{key}: stored meanwhile by another ingest run", sha,
                               current.pages)
-        # a document replaced here (new content at a known path, or re-parsed content) leaves goals whose
-        # chains the linker must close; a new file cannot, and linking it skips that look
-        replaced = current is not None or session.scalar(
-            select(DocumentPathRow.id).where(DocumentPathRow.path == key).limit(1)) is not None
+        # a document replaced here (new content at a known path, or re-parsed content) may take goals with
+        # it, whose chains the linker closes; a new file takes none
+        replaced = {current.id if current is not None else None,
+                    session.scalar(select(DocumentPathRow.document_id).where(DocumentPathRow.path == key).limit(1))}
+        ids = [d for d in replaced if d is not None]
+        old_goals = set(session.scalars(select(GoalRow.anchor).where(GoalRow.document_id.in_(ids)))) if ids else set()
         row = store_parsed(session, parsed, sha, size, key, name, PARSER_VERSION)
         session.flush()
-        link_document(session, row.id, replaced)  # same transaction: a document never lands without its links
+        link_document(session, row.id, old_goals)  # same transaction: a document never lands without its links
         record_outcome(session, key, sha, size, "ok", note, mtime_ns)
     return FileResult(key, "ok", note, sha, parsed.document.page_count, len(parsed.items), len(parsed.goals))
 

@@ -736,14 +736,17 @@ class Linker:
         self.session.expire_all()  # ORM copies of links (a reviewer's session) must see these rows
 
 
-def link_document(session: Session, document_id: int, replaced: bool = True) -> int:
+def link_document(session: Session, document_id: int, gone: set[str] | None = None) -> int:
     """Link the goals of one stored document into its municipality's series; returns links added.
 
     Called by the ingest inside the transaction that stored the document, so a document and its
     links are committed together. Reads the document's goals, the municipality's versions and
-    a handful of indexed rows per goal: the cost does not grow with the archive. `replaced`: a
-    document was deleted in this transaction, so goals may have gone (their chains are closed).
+    a handful of indexed rows per goal: the cost does not grow with the archive. `gone`: anchors of
+    the goals of the document(s) this one replaced; those no longer stored leave their chains
+    (None: look for such goals in the whole municipality).
     """
+    if gone:
+        _retire_gone(session, gone)
     muni = session.scalar(select(MeetingRow.municipality).where(MeetingRow.document_id == document_id))
     if not muni:
         return 0
@@ -751,11 +754,29 @@ def link_document(session: Session, document_id: int, replaced: bool = True) -> 
     if not points:
         return 0
     linker = Linker(session, municipality_key(muni))
-    if replaced:
+    if gone is None:
         linker.retire_dead()
     linker.join(points)
     linker.finish()
     return linker.added
+
+
+def _retire_gone(session: Session, anchors: set[str]) -> None:
+    """Goals of a replaced document that are no longer stored leave their chains, in whichever
+    municipality they were (a file may now hold another municipality's minutes)."""
+    alive: set[str] = set()
+    for part in _chunks(anchors):
+        alive.update(session.scalars(select(GoalRow.anchor).where(GoalRow.anchor.in_(part))))
+    table = GoalSeriesRow.__table__
+    by_muni: dict[str, list[str]] = {}
+    for part in _chunks(sorted(anchors - alive)):
+        for anchor, muni in session.execute(select(table.c.anchor, table.c.municipality)
+                                            .where(table.c.anchor.in_(part))):
+            by_muni.setdefault(muni, []).append(anchor)
+    for muni, dead in sorted(by_muni.items()):
+        linker = Linker(session, muni)
+        linker.retire(dead)
+        linker.finish()
 
 
 def close_gaps(session: Session, municipalities: Iterable[str | None]) -> None:

@@ -338,3 +338,19 @@ def test_rejecting_a_reprint_link_takes_that_printing_out_of_the_version(corpus_
     touching = rows(url, f"SELECT state FROM goal_links WHERE (from_anchor = '{a}' AND to_anchor = '{b}') "
                          f"OR (from_anchor = '{b}' AND to_anchor = '{a}')")
     assert touching == [{"state": "rejected"}]
+
+
+def test_a_file_replaced_by_one_without_goals_leaves_no_link_behind(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    table = tmp_path / "table.txt"
+    table.write_text(corpus_path("text", DOCS[1]).read_text(encoding="utf-8"), encoding="utf-8")
+    engine = make_engine(url)
+    assert pipeline.ingest_paths(engine, [corpus_path("text", DOCS[0]), table]).exit_code == 0
+    assert len(rows(url, "SELECT * FROM goal_links")) > 47
+    table.write_text("Norddjurs Kommune\n\nReferat\n\nPunkt 1: Orientering\n\nTaget til efterretning.\n",
+                     encoding="utf-8")
+    assert pipeline.ingest_paths(engine, [table]).exit_code == 0
+    engine.dispose()
+    anchors = {r["anchor"] for r in rows(url, "SELECT anchor FROM goals")}
+    links = rows(url, "SELECT from_anchor, to_anchor FROM goal_links")
+    assert links and all(r["from_anchor"] in anchors and r["to_anchor"] in anchors for r in links)
