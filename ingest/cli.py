@@ -180,6 +180,7 @@ def ingest(
     from ingest import ocr as ocr_tool
     from ingest import pipeline
     from ingest.progress import ingest_progress
+    from ingest.workers import ingest_paths
 
     if scheduler and executor != ExecutorName.dask:
         _usage_error("--scheduler needs --executor dask")
@@ -205,9 +206,9 @@ def ingest(
     if ocr and (reason := ocr_tool.missing()) is not None:
         _say(f"--ocr: {reason}; scanned PDFs will be reported as needs_ocr")
     with ingest_progress(console.real(), disable=quiet) as on_file:
-        summary = pipeline.ingest_paths(engine, inputs, force=force, on_file=on_file, max_bytes=max_mb << 20,
-                                        retry=retry_failed, ocr=ocr, timeout=timeout or None,
-                                        workers=workers or _cpus(), executor=executor.value, scheduler=scheduler)
+        summary = ingest_paths(engine, inputs, force=force, on_file=on_file, max_bytes=max_mb << 20,
+                               retry=retry_failed, ocr=ocr, timeout=timeout or None,
+                               workers=workers or _cpus(), executor=executor.value, scheduler=scheduler)
     _print_summary(engine, summary, verbose)
     _follow_corrections(engine)
     raise typer.Exit(summary.exit_code)
@@ -380,7 +381,7 @@ def export_history(
 
     _check_output(output)
     engine = _engine(db)
-    _write(history.history_rows(engine, search, municipality), fmt, output, history.HISTORY_FIELDS)
+    _write(history.iter_history_rows(engine, search, municipality), fmt, output, history.HISTORY_FIELDS)
 
 
 @app.command()

@@ -31,26 +31,43 @@ ORDER = "ORDER BY municipality, series, plan_year, follow_up_date, document, goa
 
 
 def history_rows(engine: Engine, search: str | None = None, municipality: str | None = None) -> list[dict[str, Any]]:
-    """Every goal of every series that has a goal matching `search` (title, statement, goal id, theme-free).
+    """Every goal of every series that has a goal matching `search` (title, statement, goal id, theme-free)."""
+    return list(iter_history_rows(engine, search, municipality))
+
+
+def iter_history_rows(engine: Engine, search: str | None = None,
+                      municipality: str | None = None) -> Iterator[dict[str, Any]]:
+    """`history_rows` as a stream (exports): rows are read in batches, never all held at once; with
+    `search` a first pass finds the matching series and a second streams their rows.
 
     The search is case-insensitive in Python rather than SQL LIKE, which folds only ASCII case
     in SQLite (`Ældre` would not find `ældre`).
     """
-    with Session(engine) as session:
-        rows = [dict(r._mapping) for r in session.execute(text(
-            f"SELECT {', '.join(VIEW_FIELDS)}, goal_row FROM goal_history {ORDER}"))]
-        headlines = headline.effective(session)
-    for r in rows:
-        _use_headline(r, headlines.get(r.pop("goal_row"), headline.empty()))
-    if municipality:
-        key = municipality_key(municipality)
-        rows = [r for r in rows if municipality_key(r["municipality"]) == key]
-    if search:
+    key = municipality_key(municipality) if municipality else None
+
+    def stream(sql: str) -> Iterator[dict[str, Any]]:
+        with engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=2000).execute(text(sql))
+            for r in result:
+                row = dict(r._mapping)
+                if key is None or municipality_key(row["municipality"]) == key:
+                    yield row
+
+    hits: set[str] | None = None
+    if search:  # the first pass reads what goal_history reads, without its per-goal figure look-ups
         needle = search.casefold()
-        hits = {r["series"] for r in rows
+        hits = {r["series"] for r in stream(
+            "SELECT vg.municipality, COALESCE(gs.series, vg.anchor) AS series, vg.title, vg.text AS statement, "
+            "vg.goal_id FROM v_goals vg LEFT JOIN goal_series gs ON gs.anchor = vg.anchor")
                 if needle in " ".join(str(r[k] or "") for k in ("title", "statement", "goal_id")).casefold()}
-        rows = [r for r in rows if r["series"] in hits]
-    return rows
+        if not hits:
+            return
+    with Session(engine) as session:
+        headlines = headline.effective(session)
+    for row in stream(f"SELECT {', '.join(VIEW_FIELDS)}, goal_row FROM goal_history {ORDER}"):
+        if hits is None or row["series"] in hits:
+            _use_headline(row, headlines.get(row.pop("goal_row"), headline.empty()))
+            yield row
 
 
 def _use_headline(row: dict[str, Any], h: dict[str, Any]) -> None:
@@ -83,15 +100,23 @@ def link_rows(engine: Engine) -> Iterator[dict[str, Any]]:
     """Each stored link with both ends as analysts know them (document, plan year, goal id as numbered then)."""
     with engine.connect() as conn:
         goals: dict[str, dict[str, Any]] = {}
-        for r in conn.execute(text("SELECT anchor, document, plan_year, goal_id, follow_up_date, series, "
-                                   "municipality FROM goal_history ORDER BY goal_row")):
+        # goal_history's columns for the ends, read from what it reads (v_goals, goal_series) without
+        # its per-goal figure look-ups
+        for r in conn.execute(text("SELECT vg.anchor, vg.document, vg.plan_year, vg.goal_id, "
+                                   "vg.meeting_date AS follow_up_date, COALESCE(gs.series, vg.anchor) AS series, "
+                                   "vg.municipality FROM v_goals vg LEFT JOIN goal_series gs ON gs.anchor = vg.anchor "
+                                   "ORDER BY vg.id")):
             goals.setdefault(r.anchor, dict(r._mapping))
         # version: what `maalspor link-set --version` expects, so a decision is never made over an unseen one
-        links = conn.execute(text("SELECT l.from_anchor, l.to_anchor, l.municipality, l.score, l.reasons, l.method, "
-                                  "l.state, COALESCE(v.version, 0) AS version FROM goal_links l "
-                                  "LEFT JOIN review_versions v ON v.target = 'link' "
-                                  "AND v.anchor = l.from_anchor || ' -> ' || l.to_anchor "
-                                  "ORDER BY l.municipality, l.from_anchor, l.to_anchor")).all()
+        links = conn.execution_options(stream_results=True, yield_per=2000).execute(text(
+            "SELECT l.from_anchor, l.to_anchor, l.municipality, l.score, l.reasons, l.method, l.state, "
+            "COALESCE(v.version, 0) AS version FROM goal_links l "
+            "LEFT JOIN review_versions v ON v.target = 'link' AND v.anchor = l.from_anchor || ' -> ' || l.to_anchor "
+            "ORDER BY l.municipality, l.from_anchor, l.to_anchor"))
+        yield from _link_dicts(goals, links)
+
+
+def _link_dicts(goals: dict[str, dict[str, Any]], links: Any) -> Iterator[dict[str, Any]]:
     for link in links:
         a, b = goals.get(link.from_anchor, {}), goals.get(link.to_anchor, {})
         reasons = link.reasons

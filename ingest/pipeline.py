@@ -42,12 +42,11 @@ from sqlalchemy.orm import Session
 from ingest import ocr as ocr_tool
 from models.links import link_document, link_unlinked
 from models.records import ParsedDocument, RawDocument
-from models.schema import DocumentPathRow, DocumentRow, FileOutcomeRow
+from models.schema import DocumentPathRow, DocumentRow, FileOutcomeRow, GoalRow
 from models.store import attach_path, record_outcome, store_parsed
 from parsers import PARSER_VERSION
 from parsers.readers import SUPPORTED_SUFFIXES, read_document
 from parsers.readers.errors import ATTENTION, ReadError, one_line
-from parsers.readers.pdf import scanned_pages
 
 OUTCOMES = ("ok", "unchanged", "empty", "needs_ocr", "encrypted", "corrupt", "unsupported", "too_large", "failed")
 GOOD = {"ok", "unchanged"}
@@ -369,9 +368,15 @@ def _store(session: Session, parsed: ParsedDocument, key: str, name: str, sha: s
             record_outcome(session, key, sha, size, "ok", "", mtime_ns)
             return FileResult(key, "unchanged", f"{key}: stored meanwhile by another ingest run", sha,
                               current.pages)
+        # a document replaced here (new content at a known path, or re-parsed content) may take goals with
+        # it, whose chains the linker closes; a new file takes none
+        replaced = {current.id if current is not None else None,
+                    session.scalar(select(DocumentPathRow.document_id).where(DocumentPathRow.path == key).limit(1))}
+        ids = [d for d in replaced if d is not None]
+        old_goals = set(session.scalars(select(GoalRow.anchor).where(GoalRow.document_id.in_(ids)))) if ids else set()
         row = store_parsed(session, parsed, sha, size, key, name, PARSER_VERSION)
         session.flush()
-        link_document(session, row.id)  # in the same transaction: a document never lands without its links
+        link_document(session, row.id, old_goals)  # same transaction: a document never lands without its links
         record_outcome(session, key, sha, size, "ok", note, mtime_ns)
     return FileResult(key, "ok", note, sha, parsed.document.page_count, len(parsed.items), len(parsed.goals))
 
@@ -412,6 +417,12 @@ def parse_raw(raw: RawDocument) -> ParsedDocument:
     return parse(raw)
 
 
+def _scanned_pages(pages: Any) -> Any:
+    from parsers.readers.pdf import scanned_pages  # imported with the PDF readers, on the first PDF
+
+    return scanned_pages(pages)
+
+
 def _parse(path: Path, ocr: bool, timeout: float | None) -> tuple[ParsedDocument, str]:
     """Read and parse one file (with OCR when asked and needed); returns the note for the report."""
     try:
@@ -422,7 +433,7 @@ def _parse(path: Path, ocr: bool, timeout: float | None) -> tuple[ParsedDocument
             raise
         raw = _read_ocr(path, force=True, timeout=timeout)
     else:
-        if ocr and raw.format == "pdf" and scanned_pages(raw.pages):
+        if ocr and raw.format == "pdf" and _scanned_pages(raw.pages):
             try:
                 raw = _read_ocr(path, force=False, timeout=timeout)
             except ReadError as exc:  # keep the text we have; say that the scanned pages are still missing
@@ -632,11 +643,13 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
                  on_file: Callable[[Path | None, FileResult | None, int], None] | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, retry: bool = False, ocr: bool = False,
                  timeout: float | None = DEFAULT_TIMEOUT, workers: int = 1, executor: str = "local",
-                 scheduler: str | None = None) -> RunSummary:
+                 scheduler: str | None = None, parallel: Callable[..., None] | None = None) -> RunSummary:
     """Ingest every file under `inputs`; one outcome per file, the batch goes on past bad files.
 
     `workers` > 1 parses in a process pool (`executor="dask"`: on a dask.distributed cluster)
-    while this process hashes, decides and stores, so the database sees one writer.
+    while this process hashes, decides and stores, so the database sees one writer. The pool is
+    `parallel` (`ingest.workers.ingest_paths` hands in its own): executors depend on this module,
+    never the reverse.
     Stops early when the database cannot be written (`RunSummary.aborted` says why) and on
     Ctrl-C (`RunSummary.interrupted`): every document finished before it stays stored, and the
     summary says how far the run got, so the caller can tell the user to run it again.
@@ -673,10 +686,10 @@ def ingest_paths(engine: Engine, inputs: Iterable[Path], force: bool = False,
             else:
                 todo.append(path)
         if todo:
-            from ingest.workers import ingest_parallel
-
-            ingest_parallel(engine, todo, done, force=force, max_bytes=max_bytes, retry=retry, ocr=ocr,
-                            timeout=timeout, workers=workers, executor=executor, scheduler=scheduler)
+            if parallel is None:
+                raise ValueError("workers > 1 or executor='dask' need a pool: call ingest.workers.ingest_paths")
+            parallel(engine, todo, done, force=force, max_bytes=max_bytes, retry=retry, ocr=ocr,
+                     timeout=timeout, workers=workers, executor=executor, scheduler=scheduler)
         _with_db(engine, _link_unlinked)
     except DatabaseUnavailable as exc:
         summary.aborted = str(exc)

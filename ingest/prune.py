@@ -15,7 +15,8 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from ingest.pipeline import display_path
-from models.schema import DocumentPathRow, FileOutcomeRow
+from models.links import close_gaps
+from models.schema import DocumentPathRow, FileOutcomeRow, MeetingRow
 from models.store import delete_document
 
 
@@ -73,8 +74,12 @@ def prune(engine: Engine, dry_run: bool = False) -> list[Missing]:
         paths = [m.path for m in gone]
         session.execute(delete(DocumentPathRow).where(DocumentPathRow.path.in_(paths)))
         session.execute(delete(FileOutcomeRow).where(FileOutcomeRow.path.in_(paths)))
+        municipalities: set[str | None] = set()
         for doc_id in {m.document_id for m in gone if m.document_id is not None}:
             left = session.scalars(select(DocumentPathRow.id).where(DocumentPathRow.document_id == doc_id)).first()
             if left is None:
+                municipalities.add(session.scalar(select(MeetingRow.municipality)
+                                                  .where(MeetingRow.document_id == doc_id)))
                 delete_document(session, doc_id)
+        close_gaps(session, municipalities)  # in the same transaction: no link is left pointing at a pruned goal
     return gone

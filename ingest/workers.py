@@ -21,7 +21,8 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
-from ingest.pipeline import FileResult, Pending, finish, parse_file, prepare
+from ingest import pipeline
+from ingest.pipeline import FileResult, Pending, RunSummary, finish, parse_file, prepare
 
 IN_FLIGHT_PER_WORKER = 2
 
@@ -108,6 +109,15 @@ def make_executor(executor: str, workers: int, scheduler: str | None) -> Executo
     return LocalPool(workers)
 
 
+def _warm() -> None:
+    """Import the parsers and spaCy before forking a pool for many files; a handful of files does not
+    wait for them (spaCy loads in a worker only when a paragraph needs it)."""
+    from parsers import parse  # noqa: F401
+    from parsers.extract import nlp
+
+    nlp.get_nlp()
+
+
 def _prepared(engine: Engine, paths: list[Path], done: Callable[[Path, FileResult], None], force: bool,
               max_bytes: int, retry: bool, ocr: bool) -> Iterator[Pending]:
     for path in paths:
@@ -127,6 +137,8 @@ def ingest_parallel(engine: Engine, paths: list[Path], done: Callable[[Path, Fil
     first = next(jobs, None)
     if first is None:
         return
+    if executor == "local" and len(paths) >= 8 * workers:
+        _warm()  # imported once here, each forked worker starts with them
     pool = make_executor(executor, workers, scheduler)
     running: dict[Any, Pending] = {}
     cancel = True
@@ -147,3 +159,9 @@ def ingest_parallel(engine: Engine, paths: list[Path], done: Callable[[Path, Fil
         cancel = False
     finally:
         pool.close(cancel)
+
+
+def ingest_paths(engine: Engine, inputs: Any, **options: Any) -> RunSummary:
+    """`pipeline.ingest_paths` with this module's pool (or Dask) for `workers` > 1: the entry point
+    for callers that may run in parallel (the CLI), so the pipeline never imports its executors."""
+    return pipeline.ingest_paths(engine, inputs, parallel=ingest_parallel, **options)

@@ -17,19 +17,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
+
+if TYPE_CHECKING:  # Alembic (with Mako and Pygments) takes most of a second to import: only to migrate
+    from alembic.config import Config
 
 DEFAULT_URL = "sqlite:///data/db/maalspor.sqlite"
 _MIGRATION_ATTEMPTS = 5
@@ -69,6 +70,8 @@ def scrub(message: str, url: str | URL | None) -> str:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -76,11 +79,36 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def current_revision(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(conn).get_current_revision()
+
+
+def _is_current(engine: Engine) -> bool:
+    """Whether the schema is at the newest revision, read without importing Alembic: the stored
+    version against the one revision in migrations/versions that no other revision follows."""
+    revisions: set[str] = set()
+    followed: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if (rev := re.search(r'^revision\s*=\s*["\']([^"\']+)', source, re.M)) is not None:
+            revisions.add(rev.group(1))
+        followed.update(re.findall(r'^down_revision\s*=\s*["\']([^"\']+)', source, re.M))
+    heads = revisions - followed
+    if len(heads) != 1:
+        return False
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError:
+        return False
+    return stored == list(heads)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -188,6 +216,10 @@ def _driver_hint(parsed: URL) -> str:
 
 def check_current(engine: Engine) -> None:
     """Raise `DatabaseProblem` unless the schema is at the newest revision."""
+    if _is_current(engine):
+        return
+    from alembic.script import ScriptDirectory
+
     with engine.connect() as conn:
         current = current_revision(conn)
     head = head_revision()
@@ -236,6 +268,8 @@ def upgrade(engine: Engine, revision: str = "head", only_if_behind: bool = False
     (every command's open, the common case).
     """
     if only_if_behind and revision == "head":
+        if _is_current(engine):
+            return
         with engine.connect() as conn:
             if current_revision(conn) == head_revision():
                 return
@@ -257,6 +291,8 @@ def _upgrade_once(engine: Engine, revision: str) -> None:
     every child row (meetings, items, goals). The pragma only takes effect outside a
     transaction, so it is set before the migration transaction and checked after it.
     """
+    from alembic import command
+
     cfg = alembic_config(str(engine.url.render_as_string(hide_password=False)))
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:

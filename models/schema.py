@@ -302,3 +302,34 @@ class GoalSeriesRow(Base):
     anchor: Mapped[str] = mapped_column(String(160), primary_key=True)
     series: Mapped[str] = mapped_column(String(170), index=True)
     municipality: Mapped[str] = mapped_column(Bounded(128), index=True)
+    # the goal version this occurrence prints, and its place in that version's chain (follow-up date
+    # then anchor); position is NULL once the goal is gone (its series id is kept for its return)
+    version: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    position: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+Index("ix_goal_series_version_position", GoalSeriesRow.version, GoalSeriesRow.position)
+
+
+class GoalVersionRow(Base):
+    """One goal as a plan year states it, however many documents reprint it (see models/links.py).
+
+    Linking scores versions, not reprints; `rep_anchor` is the occurrence its next-plan links hang on.
+    """
+
+    __tablename__ = "goal_versions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    municipality: Mapped[str] = mapped_column(Bounded(128))
+    plan_year: Mapped[int] = mapped_column(Integer)
+    family: Mapped[str | None] = mapped_column(Bounded(256))
+    goal_id: Mapped[str | None] = mapped_column(Bounded(32))
+    theme: Mapped[str | None] = mapped_column(CleanText)
+    title: Mapped[str | None] = mapped_column(CleanText)
+    text: Mapped[str] = mapped_column(CleanText)
+    targets: Mapped[list] = mapped_column(CleanJSON, default=list)
+    rep_anchor: Mapped[str | None] = mapped_column(String(160), nullable=True)
+    first_position: Mapped[str] = mapped_column(String(200))
+    series: Mapped[str] = mapped_column(String(170))
+
+
+Index("ix_goal_versions_municipality_year", GoalVersionRow.municipality, GoalVersionRow.plan_year)

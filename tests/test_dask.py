@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import pipeline
+from ingest import pipeline, workers
 from models.db import make_engine
 from tests.conftest import corpus_path
 from tests.test_crash_safety import check_whole, fingerprint
@@ -27,12 +27,12 @@ def test_dask_local_cluster_stores_what_a_local_run_stores(tmp_path: Path) -> No
     local_db, dask_db = tmp_path / "local.sqlite", tmp_path / "dask.sqlite"
     local = pipeline.ingest_paths(make_engine(f"sqlite:///{local_db}"), inputs, workers=1)
     engine = make_engine(f"sqlite:///{dask_db}")
-    remote = pipeline.ingest_paths(engine, inputs, workers=2, executor="dask")
+    remote = workers.ingest_paths(engine, inputs, workers=2, executor="dask")
     outcomes = sorted((r.path, r.outcome, r.message) for r in remote.results)
     assert outcomes == sorted((r.path, r.outcome, r.message) for r in local.results)
     assert ("ok" in {o for _, o, _ in outcomes}) and remote.count("corrupt") == 1
     check_whole(_url(dask_db))
     assert fingerprint(_url(dask_db)) == fingerprint(_url(local_db))
     assert rows(dask_db) == rows(local_db)
-    again = pipeline.ingest_paths(engine, inputs, workers=2, executor="dask")
+    again = workers.ingest_paths(engine, inputs, workers=2, executor="dask")
     assert again.count("ok") == 0 and again.count("unchanged") == local.count("ok")

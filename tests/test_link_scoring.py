@@ -52,9 +52,21 @@ def test_a_split_goal_links_to_both_halves_and_nothing_crosses_municipalities() 
     assert candidates([old, elsewhere]) == []
 
 
-def test_incremental_candidates_touch_only_the_new_document() -> None:
+def test_reprints_are_one_version_linked_as_a_chain() -> None:
+    """Four printings of one 2025 goal: a chain of three links plus one link from 2024, not six pairs
+    and four next-plan links."""
     a = goal("a", 2024, "1.1", "Flere ledige skal i job", doc=1)
-    b = goal("b", 2025, "1.1", "Flere ledige skal i job", doc=2)
-    c = goal("c", 2025, "1.1", "Flere ledige skal i job", doc=3)
-    found = {(x.from_anchor, x.to_anchor, x.method) for x in candidates([a, b, c], new={"c"})}
-    assert found == {("b", "c", "same_plan"), ("a", "c", "next_plan")}
+    reprints = [goal(f"r{i}", 2025, "1.1", "Flere ledige skal i job", doc=i + 2) for i in range(4)]
+    reprints = [GoalPoint(p.anchor, p.document_id, p.municipality, p.plan_family, f"2025-0{i + 1}-01", p.plan_year,
+                          p.goal_id, p.theme, p.title, p.text) for i, p in enumerate(reprints)]
+    found = {(x.from_anchor, x.to_anchor, x.method) for x in candidates([a, *reversed(reprints)])}
+    assert found == {("r0", "r1", "same_plan"), ("r1", "r2", "same_plan"), ("r2", "r3", "same_plan"),
+                     ("a", "r0", "next_plan")}
+
+
+def test_a_reprint_with_another_number_is_another_version() -> None:
+    a = goal("a", 2025, "1.1", "Flere ledige skal i job", doc=1)
+    b = goal("b", 2025, "1.2", "Flere ledige skal i job", doc=2)
+    c = goal("c", 2025, "1.1", "Flere ledige skal i job hurtigere", doc=3)
+    found = {(x.from_anchor, x.to_anchor, x.method) for x in candidates([a, b, c])}
+    assert found == {("a", "c", "same_plan")}

@@ -235,3 +235,122 @@ def _partition(series: list[tuple[Any, ...]]) -> set[frozenset[str]]:
     for anchor, sid in series:
         groups.setdefault(sid, set()).add(anchor)
     return {frozenset(g) for g in groups.values()}
+
+
+def test_reprints_are_one_version_chained_and_pruning_one_closes_the_chain(corpus_db: Path, tmp_path: Path) -> None:
+    """The 2023-2024 follow-up table filed again with four committees: each reprint joins the goals'
+    series with one link per goal (not one per earlier copy); pruning a copy closes the chain over it."""
+    url = copy_db(corpus_db, tmp_path)
+    series_before = {(r["plan_year"], r["goal_id"]): r["series"] for r in rows(
+        url, "SELECT plan_year, goal_id, series FROM goal_history WHERE municipality = 'Norddjurs'")}
+    links_before = rows(url, "SELECT COUNT(*) AS n FROM goal_links")[0]["n"]
+    text = corpus_path("text", DOCS[1]).read_text(encoding="utf-8")
+    copies = []
+    for committee in ("Byrådet", "Økonomiudvalget", "Beskæftigelsesudvalget", "Social- og Sundhedsudvalget"):
+        path = tmp_path / committee / DOCS[1]
+        path.parent.mkdir()
+        path.write_text(f"{text}\n\nUdskrift til {committee}.\n", encoding="utf-8")
+        copies.append(path)
+    result = CliRunner().invoke(app, ["ingest", "-q", "--workers", "1", "--db", url, *map(str, copies)])
+    assert result.exit_code == 0, result.output
+    reprinted = rows(url, "SELECT plan_year, goal_id, series, anchor FROM goal_history WHERE document = "
+                          f"'{DOCS[1]}'")
+    assert len(reprinted) == 5 * 47
+    assert all(r["series"] == series_before[(r["plan_year"], r["goal_id"])] for r in reprinted)
+    added = rows(url, "SELECT COUNT(*) AS n FROM goal_links")[0]["n"] - links_before
+    assert added == 4 * 47  # one chain link per reprinted goal
+    chain = rows(url, LINKS + " WHERE l.method = 'same_plan'")
+    assert all((r["from_year"], r["from_id"]) == (r["to_year"], r["to_id"]) for r in chain)
+    copies[1].unlink()
+    result = CliRunner().invoke(app, ["prune", "--db", url])
+    assert result.exit_code == 0, result.output
+    anchors = {r["anchor"] for r in rows(url, "SELECT anchor FROM goals")}
+    links = rows(url, "SELECT from_anchor, to_anchor FROM goal_links")
+    assert all(r["from_anchor"] in anchors and r["to_anchor"] in anchors for r in links)
+    assert len(links) == links_before + 3 * 47
+    incoming: dict[str, int] = {}
+    for r in rows(url, LINKS + " WHERE l.method = 'same_plan'"):
+        incoming[r["to_anchor"]] = incoming.get(r["to_anchor"], 0) + 1
+    assert max(incoming.values()) == 1  # a chain: every goal follows one earlier printing
+
+
+def test_migration_0007_turns_pairwise_links_into_chains_and_keeps_reviewers_links(corpus_db: Path,
+                                                                                   tmp_path: Path) -> None:
+    """An archive linked pairwise (every reprint to every other, before 0007) upgraded in place: the
+    machine's pairs go, the next run links it as chains, series ids stay, reviewers' links keep their word."""
+    from alembic import command
+
+    from models.db import alembic_config
+
+    url = copy_db(corpus_db, tmp_path)
+    history = {(r["document"], r["plan_year"], r["goal_id"]): (r["series"], r["anchor"]) for r in rows(
+        url, "SELECT document, plan_year, goal_id, series, anchor FROM goal_history WHERE municipality = 'Norddjurs'")}
+    engine = make_engine(url)
+    cfg = alembic_config(url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+    a24 = {k[2]: v[1] for k, v in history.items() if k[0] == DOCS[0] and k[1] == 2024}
+    b24 = {k[2]: v[1] for k, v in history.items() if k[0] == DOCS[1] and k[1] == 2024}
+    with engine.begin() as conn:  # as 0006 left it: a pairwise proposal per reprint pair, and reviewers' words
+        conn.execute(sa.text("DELETE FROM goal_links WHERE method = 'same_plan'"))
+        insert = sa.text("INSERT INTO goal_links (from_anchor, to_anchor, municipality, score, reasons, method, state, "
+                         "created_at, updated_at) VALUES (:a, :b, 'norddjurs', 90, '[]', :m, :s, '2024-01-01', "
+                         "'2024-01-01')")
+        for gid in a24:
+            conn.execute(insert, {"a": a24[gid], "b": b24[gid], "m": "same_plan",
+                                  "s": "rejected" if gid == "6.1" else "proposed"})
+        conn.execute(insert, {"a": a24["6.2"], "b": b24["6.3"], "m": "manual", "s": "confirmed"})
+    engine.dispose()
+    result = CliRunner().invoke(app, ["link", "--db", url])  # migrates, then links
+    assert result.exit_code == 0, result.output
+    states = {(r["from_anchor"], r["to_anchor"]): (r["state"], r["method"])
+              for r in rows(url, "SELECT * FROM goal_links")}
+    assert states[(a24["6.1"], b24["6.1"])] == ("rejected", "same_plan")
+    assert states[(a24["6.2"], b24["6.3"])] == ("confirmed", "manual")
+    after = {(r["document"], r["plan_year"], r["goal_id"]): r["series"] for r in rows(
+        url, "SELECT document, plan_year, goal_id, series FROM goal_history WHERE municipality = 'Norddjurs'")}
+    # the rejected reprint is not one version with the goal it was rejected for; the confirmed pair
+    # joined their series; every other goal kept its series id
+    versions = {r["anchor"]: r["version"] for r in rows(url, "SELECT anchor, version FROM goal_series")}
+    assert versions[a24["6.1"]] != versions[b24["6.1"]] and versions[a24["6.2"]] == versions[b24["6.2"]]
+    assert after[(DOCS[0], 2024, "6.2")] == after[(DOCS[1], 2024, "6.3")]
+    decided = {history[(d, 2024, g)][0] for d in DOCS[:2] for g in ("6.1", "6.2", "6.3")}
+    untouched = [k for k in history if history[k][0] not in decided]
+    assert untouched and [(k, history[k][0], after[k]) for k in untouched if after[k] != history[k][0]] == []
+    assert len(states) <= len(history)  # chains: at most about one link per goal
+
+
+def test_rejecting_a_reprint_link_takes_that_printing_out_of_the_version(corpus_db: Path, tmp_path: Path) -> None:
+    """A reviewer says the tabel's 2024 goal 6.4 is not the minutes' 6.4: it leaves that version (and the
+    chain closes over it), the decision survives `link`, and no link to it is proposed again."""
+    url = copy_db(corpus_db, tmp_path)
+    chain = [r for r in rows(url, LINKS + " WHERE l.method = 'same_plan'")
+             if (r["from_year"], r["from_id"]) == (2024, "6.4")]
+    assert len(chain) == 1
+    a, b = chain[0]["from_anchor"], chain[0]["to_anchor"]
+    result = CliRunner().invoke(app, ["link-set", a, b, "rejected", "--db", url])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, ["link", "--db", url])
+    assert result.exit_code == 0, result.output
+    versions = {r["anchor"]: r["version"] for r in rows(url, "SELECT anchor, version FROM goal_series")}
+    assert versions[a] != versions[b]
+    touching = rows(url, f"SELECT state FROM goal_links WHERE (from_anchor = '{a}' AND to_anchor = '{b}') "
+                         f"OR (from_anchor = '{b}' AND to_anchor = '{a}')")
+    assert touching == [{"state": "rejected"}]
+
+
+def test_a_file_replaced_by_one_without_goals_leaves_no_link_behind(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    table = tmp_path / "table.txt"
+    table.write_text(corpus_path("text", DOCS[1]).read_text(encoding="utf-8"), encoding="utf-8")
+    engine = make_engine(url)
+    assert pipeline.ingest_paths(engine, [corpus_path("text", DOCS[0]), table]).exit_code == 0
+    assert len(rows(url, "SELECT * FROM goal_links")) > 47
+    table.write_text("Norddjurs Kommune\n\nReferat\n\nPunkt 1: Orientering\n\nTaget til efterretning.\n",
+                     encoding="utf-8")
+    assert pipeline.ingest_paths(engine, [table]).exit_code == 0
+    engine.dispose()
+    anchors = {r["anchor"] for r in rows(url, "SELECT anchor FROM goals")}
+    links = rows(url, "SELECT from_anchor, to_anchor FROM goal_links")
+    assert links and all(r["from_anchor"] in anchors and r["to_anchor"] in anchors for r in links)

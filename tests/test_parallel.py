@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import pipeline, queries
+from ingest import pipeline, queries, workers
 from models.db import make_engine
 from tests.test_crash_safety import check_whole, corpus_folder, count_documents, fingerprint, maalspor_command
 
@@ -45,7 +45,7 @@ def one_worker(inbox: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_two_workers_store_what_one_worker_stores(inbox: Path, one_worker: Path, tmp_path: Path) -> None:
     db = tmp_path / "two.sqlite"
-    summary = pipeline.ingest_paths(make_engine(f"sqlite:///{db}"), [inbox, ROOT / "data" / "raw"], workers=2)
+    summary = workers.ingest_paths(make_engine(f"sqlite:///{db}"), [inbox, ROOT / "data" / "raw"], workers=2)
     assert not summary.failed, [r.message for r in summary.failed]
     assert summary.count("ok") == len(summary.results)
     check_whole(_url(db))

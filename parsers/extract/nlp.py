@@ -12,11 +12,11 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import spacy
-from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+if TYPE_CHECKING:  # spaCy takes a second or more to import: loaded on the first paragraph that needs it
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
 
 PATTERNS = Path(__file__).resolve().parent.parent / "patterns"
 
@@ -30,12 +30,16 @@ class _SpanMatcher:
     """Adds the matches of token patterns as a span group on the doc."""
 
     def __init__(self, nlp: Language, group: str, patterns_file: str) -> None:
+        from spacy.matcher import Matcher
+
         self.group = group
         self.matcher = Matcher(nlp.vocab)
         for n, entry in enumerate(_load(patterns_file)):
             self.matcher.add(f"{entry['label']}_{n}", [entry["pattern"]])
 
     def __call__(self, doc: Doc) -> Doc:
+        from spacy.tokens import Span
+
         spans = []
         for match_id, start, end in self.matcher(doc):
             label = doc.vocab.strings[match_id].rsplit("_", 1)[0]
@@ -44,19 +48,28 @@ class _SpanMatcher:
         return doc
 
 
-@Language.factory("maalspor_goal_cues", default_config={"patterns_file": "goal_cues.jsonl"})
 def make_goal_cues(nlp: Language, name: str, patterns_file: str) -> _SpanMatcher:
     return _SpanMatcher(nlp, "goal_cues", patterns_file)
 
 
-@Language.factory("maalspor_verdicts", default_config={"patterns_file": "verdict_tokens.jsonl"})
 def make_verdicts(nlp: Language, name: str, patterns_file: str) -> _SpanMatcher:
     return _SpanMatcher(nlp, "verdicts", patterns_file)
 
 
 @cache
+def _register() -> Any:
+    """spaCy, imported and our components registered on first use (never at import)."""
+    import spacy
+    from spacy.language import Language
+
+    Language.factory("maalspor_goal_cues", default_config={"patterns_file": "goal_cues.jsonl"})(make_goal_cues)
+    Language.factory("maalspor_verdicts", default_config={"patterns_file": "verdict_tokens.jsonl"})(make_verdicts)
+    return spacy
+
+
+@cache
 def get_nlp() -> Language:
-    nlp = spacy.blank("da")
+    nlp = _register().blank("da")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("maalspor_goal_cues")
     nlp.add_pipe("maalspor_verdicts")

@@ -13,11 +13,23 @@ from pathlib import Path
 
 from models.records import RawDocument
 from parsers.readers.doc import read_doc
-from parsers.readers.docx import read_docx
 from parsers.readers.errors import ReadError
 from parsers.readers.html import read_html
-from parsers.readers.pdf import read_pdf
 from parsers.readers.text import read_text
+
+
+def read_pdf(path: Path) -> RawDocument:
+    """pdfplumber and pypdfium2 are imported on the first PDF: an ingest of text files never waits for them."""
+    from parsers.readers.pdf import read_pdf as read
+
+    return read(path)
+
+
+def read_docx(path: Path) -> RawDocument:
+    from parsers.readers.docx import read_docx as read
+
+    return read(path)
+
 
 SUPPORTED_SUFFIXES = {".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".doc"}
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")

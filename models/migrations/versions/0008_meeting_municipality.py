@@ -3,14 +3,14 @@ official name (`Norddjurs`, also for `Norrdjurs Kommune` or a pre-2007 `Grenaa K
 series of one municipality meet across years; the code and the name as printed sit beside it.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
