@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -56,6 +58,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("agenda-item variants: item F1 against the rendered gold")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def scorer() -> Any:
+    """shared/tools/score_goals.py as a module: the variation suites score against the corpus gold with it."""
+    if not SCORER.exists() or not (CORPUS / "gold").exists():
+        pytest.skip("corpus gold and scorer are not beside the project (../shared)")
+    spec = importlib.util.spec_from_file_location("score_goals", SCORER)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ items come from a page's structure where it shows them, and only there."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from typing import Any
 
@@ -14,7 +13,7 @@ from parsers.parse import parse_raw
 from parsers.readers import read_document
 from parsers.readers.html import html_to_lines
 from parsers.split import split_items
-from tests.conftest import CORPUS, SCORER, corpus_path
+from tests.conftest import CORPUS, corpus_path
 
 AARHUS = "aarhus_byraad_dagsorden_2025-10-08"
 DIALOG_WORDS = ("Tip en ven", "Annuller", "Kopier link", "Hent som PDF", "Modtager email skal udfyldes",
@@ -26,13 +25,7 @@ def aarhus() -> Any:
     return parse_raw(read_document(corpus_path("html-real", f"{AARHUS}.html")))
 
 
-def test_firstagenda_dagsorden_gives_its_33_items(aarhus: Any) -> None:
-    if not SCORER.exists():
-        pytest.skip("the corpus scorer is not beside the project (../shared/tools)")
-    spec = importlib.util.spec_from_file_location("score_goals", SCORER)
-    assert spec and spec.loader
-    scorer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scorer)
+def test_firstagenda_dagsorden_gives_its_33_items(aarhus: Any, scorer: Any) -> None:
     gold = json.loads((CORPUS / "gold" / f"{AARHUS}.gold.json").read_text(encoding="utf-8"))
     items = [{"document": f"{AARHUS}.html", "number": i.number, "title": i.title} for i in aarhus.items]
     result = scorer.score({AARHUS: gold}, [], items)

@@ -9,7 +9,6 @@ terminal summary prints the variant × item F1 table. MAALSPOR_ITEM_VARIANT_DIR=
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from models.records import RawDocument
 from parsers.parse import parse_raw
 from parsers.readers.text import text_to_pages
-from tests.conftest import CORPUS, SCORER
+from tests.conftest import CORPUS
 from tests.item_variants import ITEM_VARIANTS, RESULTS, ItemVariant, load_items
 
 ITEM_F1_FLOOR = 0.95
@@ -29,17 +28,6 @@ ITEM_F1_FLOOR = 0.95
 def _gold_paths() -> list[Path]:
     """Corpus minutes whose gold names their agenda items."""
     return [p for p in sorted((CORPUS / "gold").glob("*.gold.json")) if load_items(p)[1]]
-
-
-@pytest.fixture(scope="session")
-def scorer() -> Any:
-    if not SCORER.exists() or not (CORPUS / "gold").exists():
-        pytest.skip("corpus gold and scorer are not beside the project (../shared)")
-    spec = importlib.util.spec_from_file_location("score_goals", SCORER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ must give the PDF's items.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -26,24 +25,13 @@ from parsers.layout import normalise
 from parsers.parse import parse_file
 from parsers.readers import read_document
 from parsers.split import section_kind
-from tests.conftest import CORPUS, SCORER, corpus_path
+from tests.conftest import CORPUS, corpus_path
 from tests.variants.items import ITEM_VARIANTS, _numbering, _restart, render_items
 from tests.variants.summary import ITEM_RESULTS
 
 ITEM_F1_FLOOR = 0.95
 CHROME = ("Tip en ven", "Annuller", "Kopier link", "Hent som PDF", "Accepter alle", "Skjult punkt",
           "Modtager email skal udfyldes", "Del siden", "Rådhuspladsen 1")
-
-
-@pytest.fixture(scope="module")
-def scorer() -> Any:
-    if not SCORER.exists() or not (CORPUS / "gold").exists():
-        pytest.skip("corpus gold and scorer are not beside the project (../shared)")
-    spec = importlib.util.spec_from_file_location("score_goals", SCORER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _golds() -> list[tuple[str, dict[str, Any]]]:

@@ -11,7 +11,6 @@ MAALSPOR_VARIANT_DIR=some/folder to keep the rendered files there and look at th
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -25,7 +24,7 @@ from models.records import RawDocument
 from parsers.layout import normalise
 from parsers.parse import parse_raw
 from parsers.readers import read_document
-from tests.conftest import CORPUS, SCORER
+from tests.conftest import CORPUS
 from tests.variants.document import VARIANTS, Rendered, Variant, load_gold, render_minutes
 from tests.variants.docx import write_docx
 from tests.variants.html import write_html
@@ -36,14 +35,6 @@ from tests.variants.text import write_text
 GOAL_F1_FLOOR = 0.95
 ITEM_F1_FLOOR = 0.95
 WRITERS = {"pdf": write_pdf, "html": write_html, "docx": write_docx, "md": write_text, "txt": write_text}
-
-
-def _scorer() -> Any:
-    spec = importlib.util.spec_from_file_location("score_goals", SCORER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _gold_paths() -> list[Path]:
@@ -57,13 +48,6 @@ def _gold_paths() -> list[Path]:
             seen.add(texts)
             out.append(path)
     return out
-
-
-@pytest.fixture(scope="session")
-def scorer() -> Any:
-    if not SCORER.exists() or not (CORPUS / "gold").exists():
-        pytest.skip("corpus gold and scorer are not beside the project (../shared)")
-    return _scorer()
 
 
 @pytest.fixture(scope="session")
