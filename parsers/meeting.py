@@ -19,8 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from models.records import AgendaItem, Document, Meeting
+from models.records import AgendaItem, DocLine, Document, Meeting
 from parsers.municipality import detect, printed_in_text
+from parsers.split import FLATTENED_LINE_CHARS, unflatten
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class _Vocab:
     place_suffix: re.Pattern[str]
     council_suffix: re.Pattern[str]
     date_suffix: re.Pattern[str]
+    header_cut: re.Pattern[str]
 
 
 @cache
@@ -52,7 +54,7 @@ def _vocab() -> _Vocab:
                   re.compile(r"\b(?!områd)\w*" + body_words + r"\b", re.I),
                   re.compile(data["body_prefix"], re.I), re.compile(data["body_suffix"], re.I),
                   re.compile(data["body_place_suffix"], re.I), re.compile(data["body_council_suffix"]),
-                  re.compile(data["body_date_suffix"], re.I))
+                  re.compile(data["body_date_suffix"], re.I), re.compile(data["header_cut"]))
 
 
 _TIME = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[:.](\d{2}))?\b|\b(\d{1,2}):(\d{2})(?::\d{2})?\b", re.I)
@@ -162,9 +164,31 @@ def _names(value: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if len(p.split()) >= 2 and len(p) < 60]
 
 
+def _header_lines(doc: Document, header_end: int) -> list[str]:
+    """The header's lines: everything before the first item (a listed-only entry of the agenda list at the
+    top too), a line the first item starts inside clipped where it starts rather than dropped. A page
+    flattened to one line (a PDF transcript: letterhead, title, date, place and contents in one line) is
+    cut back into lines, and a long header line at its labels and title words."""
+    out: list[str] = []
+    flattened = any(len(ln.text) >= FLATTENED_LINE_CHARS for ln in doc.lines)
+    for ln in unflatten(doc.lines):
+        if ln.start >= header_end or len(out) >= 60:
+            break
+        text = ln.text[: header_end - ln.start] if ln.end > header_end else ln.text
+        if flattened or len(text) > _LONG_HEADER_LINE:
+            cuts = [m.start() for m in _vocab().header_cut.finditer(text) if m.start() > 0]
+            out += [p for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True) if (p := text[a:b].strip())]
+        elif text.strip():
+            out.append(text)
+    return out
+
+
+_LONG_HEADER_LINE = 100
+
+
 def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Meeting:
     header_end = items[0].start if items else min(len(doc.text), 3000)
-    header_lines = [ln for ln in doc.lines if ln.end <= header_end and ln.text.strip()][:60]
+    header_lines = [DocLine(text=t, page=1, start=0, end=0) for t in _header_lines(doc, header_end)]
     meeting = Meeting(profile=profile)
     bodies: list[tuple[int, str]] = []  # (rank, name): a labelled `Udvalg:` beats a guessed line
     label: str | None = None
@@ -239,7 +263,7 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
             meeting.body = body
             break
     full = "\n".join([*doc.running, doc.text])
-    found = detect(full, doc.path, extra=[meeting.body] if meeting.body else None)
+    found = detect(full, doc.path, extra=[meeting.body] if meeting.body else None, site=doc.site)
     if found:
         meeting.municipality = found.place.name
         meeting.municipality_code = found.place.code

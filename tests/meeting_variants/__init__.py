@@ -1,0 +1,245 @@
+"""Meeting facts of the corpus minutes laid out as web pages and portals print them.
+
+Each variant writes the gold meeting facts (municipality, committee, date) and gold items of a real
+minutes document into the opening of a page one kind of site serves: page chrome (site name,
+breadcrumb, navigation, cookie banner), a portal title around the committee's name (`<Body> -
+Dagsordener og referater`, `Referat. fra <Body>`, `<Body> - mødesager`), the header forms portals print
+(`Mødedato: 28. februar, 2025 kl. 09:30`, `Dagsorden 8. oktober 2025 kl. 16.00`, `Onsdag den
+15-maj-2002`, `11.05.2023, kl. 18:30`), the item list at the top with and without bodies, a FirstAgenda
+meeting page and a PDF transcript flattened to one line a page; as text and as HTML. The municipality
+stands where sites put it: the site name, the page title (`… | Aarhus Kommune`), the logo's alt text,
+or only the site's domain. Test helpers: the corpus gold is read from ../shared at test time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from parsers.municipality import canonical, slug
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+WEEKDAYS = ("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag")
+# a meeting's routine items, for a document whose gold names none (an opfølgning printed without its agenda)
+ROUTINE = (("1", "Godkendelse af dagsorden"), ("2", "Meddelelser"), ("3", "Eventuelt"))
+FILLER = ("Forvaltningen har forberedt sagen, og sagsfremstillingen er udsendt til udvalgets medlemmer før mødet. "
+          "Sagen forelægges til beslutning.")
+NAV = ("Borger", "Erhverv", "Politik", "Om kommunen")
+COOKIE = "Vi bruger cookies til at forbedre din oplevelse og til statistik. Accepter alle Kun nødvendige"
+
+
+@dataclass(frozen=True)
+class Facts:
+    municipality: str
+    body: str
+    date: str | None  # ISO
+    items: tuple[tuple[str, str], ...]
+
+    @property
+    def day(self) -> dt.date:
+        return dt.date.fromisoformat(self.date or "2024-03-12")
+
+    @property
+    def domain(self) -> str:
+        place = canonical(self.municipality)
+        return f"{slug(place.name if place else self.municipality)}.dk"
+
+
+@dataclass(frozen=True)
+class MeetingVariant:
+    """One site's way of opening a meeting page; `render` gives the file text, `suffix` its kind."""
+
+    name: str
+    suffix: str
+    render: Callable[[Facts, int], str]
+
+
+def load_facts(path: Path) -> Facts | None:
+    """The gold meeting facts of one corpus document (None when it names no committee)."""
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    if not (gold.get("municipality") and gold.get("body")):
+        return None
+    items = tuple((str(i["number"]), " ".join(i["title"].split())) for i in gold.get("agenda_items") or [])
+    return Facts(gold["municipality"], gold["body"], gold.get("meeting_date"), items or ROUTINE)
+
+
+# --- the header forms portals print, one per document in turn ------------------------------------
+
+def _date_line(facts: Facts, form: int) -> str:
+    d = facts.day
+    return (f"Mødedato: {d.day}. {MONTHS[d.month - 1]}, {d.year} kl. 09:30",
+            f"Dagsorden {d.day}. {MONTHS[d.month - 1]} {d.year} kl. 16.00",
+            f"{WEEKDAYS[d.weekday()]} den {d.day}-{MONTHS[d.month - 1][:3]}-{d.year}",
+            f"{d.day:02d}.{d.month:02d}.{d.year}, kl. 18:30")[form % 4]
+
+
+def _title(facts: Facts, form: int) -> str:
+    return (f"{facts.body} - Dagsordener og referater", f"Referat. fra {facts.body}",
+            f"{facts.body} - mødesager")[form % 3]
+
+
+def _site(facts: Facts) -> str:
+    place = canonical(facts.municipality)
+    name = place.name if place else facts.municipality
+    return name if name.startswith("Region ") else f"{name} Kommune"
+
+
+def _chrome(facts: Facts, site: bool = True) -> list[str]:
+    """What a saved page's text opens with before the minutes: site name, navigation, breadcrumb, cookies."""
+    return ([_site(facts)] if site else []) + [" ".join(NAV), "Forside > Politik > Dagsordener og referater",
+                                               COOKIE, "Søg"]
+
+
+def _item_body(number: str, title: str, k: int) -> list[str]:
+    return [f"{number}. {title}", f"Sagsnr.: 24/{(k * 7919) % 9000 + 1000}", "Sagsfremstilling", FILLER,
+            "Beslutning", "Godkendt.", ""]
+
+
+# --- text --------------------------------------------------------------------------------------
+
+def text_portal(facts: Facts, form: int) -> str:
+    """A municipal site's referat page saved as text: chrome with the site name, the portal title, header."""
+    lines = _chrome(facts) + [_title(facts, form), _date_line(facts, form), "Mødested: Rådhuset, mødelokale 2", ""]
+    for k, (number, title) in enumerate(facts.items):
+        lines += _item_body(number, title, k)
+    return "\n".join(lines + ["Til toppen"]) + "\n"
+
+
+def text_list_top(facts: Facts, form: int) -> str:
+    """A cut page: the item list stands at the top, bodies are separate pages; the municipality only in the
+    site's address at the foot."""
+    lines = _chrome(facts, site=False) + [_title(facts, form + 1), _date_line(facts, form + 2), ""]
+    lines += [f"{n}. {t}" for n, t in facts.items]
+    return "\n".join(lines + ["", f"Kontakt: www.{facts.domain}", "Til toppen"]) + "\n"
+
+
+def text_list_bodies(facts: Facts, form: int) -> str:
+    """The item list at the top, then each item's body; the header under the list's heading line."""
+    lines = _chrome(facts) + [_title(facts, form + 2), _date_line(facts, form + 1), "Mødested: Byrådssalen", "",
+                              "Punkter på dagsordenen"]
+    lines += [f"{n}. {t}" for n, t in facts.items] + [""]
+    for k, (number, title) in enumerate(facts.items):
+        lines += _item_body(number, title, k)
+    return "\n".join(lines) + "\n"
+
+
+def text_transcript(facts: Facts, form: int) -> str:
+    """A PDF transcript flattened to one line a page: header and contents share page 1's line."""
+    head = [_site(facts), "Referat", facts.body, _date_line(facts, form + 3), "Mødested: Rådhuset",
+            "Indholdsfortegnelse"]
+    pages = [" ".join(head + [f"{n}. {t} {k + 2}" for k, (n, t) in enumerate(facts.items)])]
+    for k, (number, title) in enumerate(facts.items):
+        pages.append(f"{k + 2} {number}. {title} Sagsnr.: 24/{1000 + k} Sagsfremstilling {FILLER} "
+                     f"Beslutning Godkendt.")
+    return "\f".join(pages) + "\n"
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+def _page(title: str, head: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="da"><head><meta charset="utf-8"><title>{escape(title)}</title>\n'
+            f"{head}</head>\n<body>\n{body}\n</body></html>\n")
+
+
+_COOKIE_HTML = (f'<div id="cookie-banner" class="cookie-consent" role="dialog"><p>{COOKIE[:-30]}</p>'
+                "<button>Accepter alle</button><button>Kun nødvendige</button></div>")
+
+
+def _nav_html() -> str:
+    return ('<nav class="main-menu"><ul>' + "".join(f"<li><a>{w}</a></li>" for w in NAV) + "</ul></nav>"
+            '<nav class="breadcrumb" aria-label="Brødkrumme"><ol><li><a href="/">Forside</a></li><li><a>Politik</a>'
+            "</li><li>Dagsordener og referater</li></ol></nav>")
+
+
+def html_portal(facts: Facts, form: int) -> str:
+    """A municipal portal: the municipality in the page title and the logo's alt text only; the item list
+    at the top as links, then the items."""
+    toc = "".join(f'<li><a href="#p{k}">{escape(n)}. {escape(t)}</a></li>' for k, (n, t) in enumerate(facts.items))
+    articles = "".join(
+        f'<article id="p{k}"><h2>{escape(n)}. {escape(t)}</h2><p>Sagsnr.: 24/{2000 + k}</p><h3>Sagsfremstilling'
+        f"</h3><p>{FILLER}</p><h3>Beslutning</h3><p>Godkendt.</p></article>" for k, (n, t) in enumerate(facts.items))
+    page = (f'<header class="site-header"><a class="logo" href="/"><img src="/static/logo.svg" '
+            f'alt="{escape(_site(facts))} logo"></a>{_nav_html()}</header>{_COOKIE_HTML}'
+            f"<main><h1>{escape(_title(facts, form))}</h1><p>{escape(_date_line(facts, form))}</p>"
+            f'<p>Mødested: Rådhuset, mødelokale 2</p><ul class="agenda-toc">{toc}</ul>{articles}</main>'
+            '<footer><p>Rådhuspladsen 1 · Telefon 70 10 10 10</p></footer>')
+    return _page(f"{_title(facts, form)} | {_site(facts)}", "", page)
+
+
+def html_list_top(facts: Facts, form: int) -> str:
+    """A regional or municipal page whose item list stands at the top with the bodies cut: the municipality
+    only in the page's canonical address."""
+    entries = "".join(f"<li>{escape(n)}. {escape(t)}</li>" for n, t in facts.items)
+    page = (f"{_nav_html()}{_COOKIE_HTML}<div class=\"content\"><h1>{escape(_title(facts, form + 1))}</h1>"
+            f"<p>{escape(_date_line(facts, form + 2))}</p><h2>Dagsorden</h2><ul class=\"punkter\">{entries}</ul>"
+            "<p>Hent hele dagsordenen som PDF</p></div>")
+    head = f'<link rel="canonical" href="https://www.{facts.domain}/politik/dagsordener-og-referater/{form}">\n'
+    return _page(_title(facts, form + 1), head, page)
+
+
+def html_firstagenda(facts: Facts, form: int) -> str:
+    """FirstAgenda Publication's meeting page as dagsordener.<kommune>.dk serves it: the date in the `h1`,
+    committee and room in the `h2`, the info table, item rows; the municipality in the address only."""
+    d = facts.day
+    when = f"{d.day}. {MONTHS[d.month - 1]} {d.year} kl. 16.00"
+    rows = "".join(
+        f'<tr class="punktrow"><td class="punkt-tabel"><span class="label label-default">{escape(n)}</span></td>'
+        f'<td class="punkt-tabel"><button class="overskrift-btn"><h2 class="overskrift">{escape(t)}</h2></button>'
+        f'<div class="details"><span class="sagsnummer">EMN-2024-{10500 + k:06d}</span><div class="punkt">'
+        f"<h3>Beslutninger</h3><span class=\"resume\"><div>Godkendt.</div></span><h3>Resume</h3>"
+        f'<span class="resume"><div>{FILLER}</div></span></div></div></td></tr>'
+        for k, (n, t) in enumerate(facts.items))
+    page = (
+        '<div class="container"><input id="apiurl" type="hidden" value="http://publication.firstagenda.com">'
+        f'<nav class="navbar navbar-default"><a href="/"><img src="/Content/img/{slug(facts.domain[:-3])}_logo.png"'
+        f' alt="logo"></a></nav>{_COOKIE_HTML}<div class="title"><h1 class="green dato">'
+        f'{"Dagsorden" if form % 2 else "Referat"} {when}</h1><h2 class="black"><span class="udvalg">'
+        f'{escape(facts.body)}</span><span class="sted-divider"> - </span><span class="sted">Byrådssalen</span></h2>'
+        '</div><table class="dagsordeninfo"><tbody><tr><td>Udvalg:</td><td><span class="udvalg">'
+        f'{escape(facts.body)}</span></td></tr><tr><td>Mødedato:</td><td><span class="dato">'
+        f"{WEEKDAYS[d.weekday()].lower()} den {when}</span></td></tr><tr><td>Mødested:</td><td>Byrådssalen</td></tr>"
+        '</tbody></table><table id="dagsordenDetaljer" class="table table-hover dagsorden"><thead><tr><th>Punkt</th>'
+        f"<th>Titel</th></tr></thead><tbody>{rows}</tbody></table></div>")
+    head = f'<meta property="og:url" content="https://dagsordener.{facts.domain}/vis/{form}">\n'
+    return _page(f"{facts.body} - Byrådssalen", head, page)
+
+
+def html_transcript(facts: Facts, form: int) -> str:
+    """A PDF transcript converted to HTML, one paragraph a page; the site name in the page title only."""
+    text = text_transcript(facts, form).replace(f"{_site(facts)} ", "", 1)
+    paras = "".join(f"<p>{escape(p.strip())}</p>" for p in text.split("\f"))
+    return _page(f"Referat - {_site(facts)}", "", f"<div class=\"document\">{paras}</div>")
+
+
+MEETING_VARIANTS: tuple[MeetingVariant, ...] = (
+    MeetingVariant("text-portal", "txt", text_portal),
+    MeetingVariant("text-list-top", "txt", text_list_top),
+    MeetingVariant("text-list-bodies", "txt", text_list_bodies),
+    MeetingVariant("text-transcript", "txt", text_transcript),
+    MeetingVariant("html-portal", "html", html_portal),
+    MeetingVariant("html-list-top", "html", html_list_top),
+    MeetingVariant("html-firstagenda", "html", html_firstagenda),
+    MeetingVariant("html-transcript", "html", html_transcript),
+)
+
+FIELDS = ("municipality", "body", "date")
+RESULTS: dict[str, dict[str, Any]] = {}
+
+
+def table() -> list[str]:
+    """One line per variant: the share of each fact right, overall, and the misses."""
+    if not RESULTS:
+        return []
+    lines = [f"{'meeting variant':18} {'municipality':>12} {'body':>6} {'date':>6} {'all':>6}  misses"]
+    for name, res in RESULTS.items():
+        shares = " ".join(f"{res[f][0] / max(res[f][1], 1):{w}.2f}" for f, w in zip(FIELDS, (12, 6, 6), strict=True))
+        misses = "; ".join(res["misses"][:3])
+        lines.append(f"{name:18} {shares} {res['all']:6.3f}  {misses[:150]}")
+    return lines
