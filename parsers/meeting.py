@@ -67,6 +67,7 @@ _MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå
 _LABEL = re.compile(r"^\s*(?:\*\*)?(?P<label>Mødedato|Dato|Mødested|Sted|Starttidspunkt|Mødedeltagere|Deltagere|"
                     r"Tilstede|Til stede|Fraværende|Afbud(?:/Fraværende)?|Fravær|Medlemmer|Udvalg|STED|"
                     r"STARTTIDSPUNKT|UDVALG)(?![a-zæøåA-ZÆØÅ])(?:\*\*)?\s*:?\s*(?P<value>.*)$", re.I)
+_BREADCRUMB = re.compile(r"\s+[>›»/]\s+")
 _TITLE = re.compile(r"(?i)(?:dagsorden|referat|mødesager?|beslutningsprotokol)\b")
 # A committee named in running text, for documents with no header (an annex, a working paper).
 _PROSE_BODY = re.compile(r"\bUdvalget for (?:[A-ZÆØÅ][\w-]*(?:, | og ))*[A-ZÆØÅ][\w-]*"
@@ -190,11 +191,12 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
     header_end = items[0].start if items else min(len(doc.text), 3000)
     header_lines = [DocLine(text=t, page=1, start=0, end=0) for t in _header_lines(doc, header_end)]
     meeting = Meeting(profile=profile)
-    bodies: list[tuple[int, str]] = []  # (rank, name): a labelled `Udvalg:` beats a guessed line
+    bodies: list[tuple[float, str]] = []  # (rank, name): a labelled `Udvalg:` beats a guessed line
+    plain: list[tuple[int, str, float]] = []  # short lines that name a committee, by position: a menu lists several
     label: str | None = None
     v = _vocab()
     # page 1's running header first: in many PDFs it is the only place the committee and date stand
-    for raw_text in [*doc.running, *(ln.text for ln in header_lines)]:
+    for at, raw_text in enumerate([*doc.running, *(ln.text for ln in header_lines)]):
         text = raw_text.strip().replace("**", "")
         if "\t" in text and _LABEL.match(text.split("\t", 1)[0]):  # `Udvalg:\tAarhus Byråd`, an HTML label row
             text = " ".join(text.split("\t"))
@@ -212,6 +214,9 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
                 continue
             text = text.lstrip("# ")
         m = _LABEL.match(text)
+        if m and m.group("label").lower() == "udvalg" and m.group("value").strip() \
+                and ":" not in text[:m.start("value")]:
+            m = None  # `Udvalg for regional udvikling` is a committee's name, not the `Udvalg:` label
         if m:
             label = m.group("label").lower()
             value = m.group("value").strip()
@@ -232,21 +237,37 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
             meeting.absentees += _names(value) if "," in value else ([value] if len(value.split()) >= 2 else [])
         elif label == "udvalg" and value:
             body = clean_body(value)
-            if body:
+            if body and m:
                 bodies.append((0, body))
+            elif body:  # under a bare `Udvalg` line: a label's value, or the first entry of a committee menu
+                plain.append((at, body, 0))
+                label = None
         if not m:
             b = _BODY_DATED.match(text.lstrip("# "))
             body, date = _dated_title(text) if len(text) < 160 else (None, None)
+            crumbs = _BREADCRUMB.split(text)
             if b:
                 bodies.append((1, " ".join(b.group("body").split())))
             elif body:
                 bodies.append((1, body))
+            elif len(crumbs) >= 3 and v.body_word.search(crumbs[-1]):  # Forside > Politik > … > Økonomiudvalget
+                bodies.append((1.5, crumbs[-1]))
             elif (len(text) < 70 and text[:1].isupper() and not re.search(r"\d|[.:]$", text)
                   and v.body_word.search(text)):
-                bodies.append((2, text))
+                if v.prefix.match(text) or v.suffix.search(text):  # `Referat. fra X`, `X - mødesager`: a title
+                    bodies.append((1, text))
+                else:
+                    plain.append((at, text, 2))
             meeting.date = meeting.date or date
             if not meeting.time and "kl" in text.lower():
                 meeting.time = find_time(text)
+    for at, text, rank in plain:  # three committees on consecutive lines are the site's menu, not the meeting's
+        run = {a for a, _, _ in plain if abs(a - at) <= 2}
+        menu = any({a, a + 1, a + 2} <= run for a in run)
+        bodies.append((2.7 if menu else rank, text))
+    title = doc.site.get("title", "")
+    if v.body_word.search(title):  # the page's own title: `Økonomiudvalget - Referat | Aarhus Kommune`
+        bodies.append((2.5, title))
     for ln in doc.lines:
         m = _DECISION_BODY.search(ln.text) or _OWN_DECISION.search(ln.text)
         if m:

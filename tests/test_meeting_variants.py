@@ -16,7 +16,16 @@ from models.records import RawDocument
 from parsers.parse import parse_file, parse_raw
 from parsers.readers.text import text_to_pages
 from tests.conftest import CORPUS
-from tests.meeting_variants import FIELDS, MEETING_VARIANTS, RESULTS, Facts, MeetingVariant, load_facts
+from tests.meeting_variants import (
+    FIELDS,
+    MEETING_VARIANTS,
+    REGION_VARIANTS,
+    RESULTS,
+    Facts,
+    MeetingVariant,
+    load_facts,
+    regional,
+)
 
 FACTS_FLOOR = 0.95
 
@@ -48,6 +57,8 @@ def test_meeting_variant_facts(variant: MeetingVariant, out_dir: Path) -> None:
     total = {f: 0 for f in FIELDS}
     misses: list[str] = []
     for k, facts in enumerate(cases):
+        if variant.name in REGION_VARIANTS:
+            facts = regional(facts, k)
         path = out_dir / f"side{k}__{variant.name}.{variant.suffix}"  # the file name names no municipality
         path.write_text(variant.render(facts, k), encoding="utf-8")
         if variant.suffix == "txt":

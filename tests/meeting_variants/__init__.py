@@ -17,9 +17,12 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from parsers.municipality import canonical, slug
 
@@ -218,6 +221,73 @@ def html_transcript(facts: Facts, form: int) -> str:
     return _page(f"Referat - {_site(facts)}", "", f"<div class=\"document\">{paras}</div>")
 
 
+# the committees a portal's menu lists beside the one on the page (a text save keeps the menu)
+MENU = ("Byrådet", "Økonomiudvalget", "Børne- og Ungeudvalget", "Teknik- og Miljøudvalget",
+        "Social- og Sundhedsudvalget", "Kultur- og Fritidsudvalget")
+REGION_BODIES = ("Regionsrådet", "Forretningsudvalget", "Udvalg for regional udvikling")
+
+
+def text_menu(facts: Facts, form: int) -> str:
+    """The opening of a municipal page saved as text: skip link, the committee menu (every committee the
+    site lists, the page's own among them), a breadcrumb ending in the committee, then `Referat` and the
+    date; the site name only in the footer line of the opening."""
+    menu = [b for b in MENU if b != facts.body] + [facts.body]
+    lines = ["Gå til indhold", "Menu", "Søg", *NAV, "Udvalg", *menu, COOKIE,
+             f"Forside > Politik > Dagsordener og referater > {facts.body}", _title(facts, form),
+             _date_line(facts, form + 1), "Mødested: Rådhuset", ""]
+    lines += [f"{n}. {t}" for n, t in facts.items]
+    return "\n".join(lines + ["", f"{_site(facts)} · Rådhuspladsen 1 · Telefon 70 10 10 10"]) + "\n"
+
+
+def text_transcript_running(facts: Facts, form: int) -> str:
+    """A flattened transcript whose every page line opens with the running header (committee, date, page)."""
+    d = facts.day
+    pages = text_transcript(facts, form).split("\f")
+    return "\f".join(f"{facts.body} - Referat - {d.day:02d}.{d.month:02d}.{d.year} Side {k + 1} af {len(pages)} {p}"
+                     for k, p in enumerate(pages))
+
+
+def html_title_only(facts: Facts, form: int) -> str:
+    """A portal whose page shows `Referat` and the date as its heading, the committee only in the page title
+    and the (dropped) breadcrumb, the municipality in the logo's alt text; the items listed at the top."""
+    entries = "".join(f"<li><a>{escape(n)}. {escape(t)}</a></li>" for n, t in facts.items)
+    page = (f'<header><a href="/"><img src="/logo.png" alt="{escape(_site(facts))}"></a>{_nav_html()}</header>'
+            f"{_COOKIE_HTML}<main><h1>Referat</h1><dl><dt>Mødedato</dt><dd>{escape(_date_line(facts, form + 3))}"
+            f"</dd><dt>Mødested</dt><dd>Rådhuset</dd></dl><ol>{entries}</ol></main>")
+    return _page(f"{facts.body} - Referat | {_site(facts)}", "", page)
+
+
+def regional(facts: Facts, k: int) -> Facts:
+    """The same meeting held by the facts' region: region pages list items at the top with bodies cut."""
+    place = canonical(facts.municipality)
+    region = {1081: "Region Nordjylland", 1082: "Region Midtjylland", 1083: "Region Syddanmark",
+              1084: "Region Hovedstaden", 1085: "Region Sjælland"}
+    code = _region_code(place.name) if place else 1082
+    return Facts(region[code], REGION_BODIES[k % len(REGION_BODIES)], facts.date, facts.items)
+
+
+@lru_cache(maxsize=128)
+def _region_code(name: str) -> int:
+    data = yaml.safe_load((Path(__file__).resolve().parents[2] / "parsers" / "patterns" / "municipalities.yaml")
+                          .read_text(encoding="utf-8"))
+    return next(int(m["region"]) for m in data["municipalities"] if m["name"] == name)
+
+
+def html_region(facts: Facts, form: int) -> str:
+    """A region's meeting page: the item list at the top with bodies cut, a definition list for the header,
+    the region in the logo and the site's address, one municipality named in an item title."""
+    entries = "".join(f"<li>{escape(n)}. {escape(t)}</li>" for n, t in facts.items)
+    page = (f'<header><a class="logo" href="/"><img src="/logo.svg" alt="{escape(facts.municipality)}"></a>'
+            f"{_nav_html()}</header>{_COOKIE_HTML}<h1>{escape(_title(facts, form))}</h1><dl><dt>Mødedato:</dt>"
+            f"<dd>{escape(_date_line(facts, form + 1).removeprefix('Mødedato: '))}</dd><dt>Mødested:</dt>"
+            f"<dd>Regionshuset Viborg</dd></dl><h2>Dagsordenspunkter</h2><ol>{entries}"
+            f"<li>Samarbejde med Viborg Kommune om sundhedshuset</li></ol>")
+    return _page(f"{facts.body} | {facts.municipality}", "", page)
+
+
+REGION_VARIANTS = ("html-region",)
+
+
 MEETING_VARIANTS: tuple[MeetingVariant, ...] = (
     MeetingVariant("text-portal", "txt", text_portal),
     MeetingVariant("text-list-top", "txt", text_list_top),
@@ -227,6 +297,10 @@ MEETING_VARIANTS: tuple[MeetingVariant, ...] = (
     MeetingVariant("html-list-top", "html", html_list_top),
     MeetingVariant("html-firstagenda", "html", html_firstagenda),
     MeetingVariant("html-transcript", "html", html_transcript),
+    MeetingVariant("text-menu", "txt", text_menu),
+    MeetingVariant("text-transcript-running", "txt", text_transcript_running),
+    MeetingVariant("html-title-only", "html", html_title_only),
+    MeetingVariant("html-region", "html", html_region),
 )
 
 FIELDS = ("municipality", "body", "date")
