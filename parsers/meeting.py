@@ -36,6 +36,7 @@ class _Vocab:
     council_suffix: re.Pattern[str]
     date_suffix: re.Pattern[str]
     header_cut: re.Pattern[str]
+    stale_date: re.Pattern[str]
 
 
 @cache
@@ -54,7 +55,8 @@ def _vocab() -> _Vocab:
                   re.compile(r"\b(?!områd)\w*" + body_words + r"\b", re.I),
                   re.compile(data["body_prefix"], re.I), re.compile(data["body_suffix"], re.I),
                   re.compile(data["body_place_suffix"], re.I), re.compile(data["body_council_suffix"]),
-                  re.compile(data["body_date_suffix"], re.I), re.compile(data["header_cut"]))
+                  re.compile(data["body_date_suffix"], re.I), re.compile(data["header_cut"]),
+                  re.compile(data["stale_date"], re.I))
 
 
 _TIME = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[:.](\d{2}))?\b|\b(\d{1,2}):(\d{2})(?::\d{2})?\b", re.I)
@@ -193,6 +195,8 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
     meeting = Meeting(profile=profile)
     bodies: list[tuple[float, str]] = []  # (rank, name): a labelled `Udvalg:` beats a guessed line
     plain: list[tuple[int, str, float]] = []  # short lines that name a committee, by position: a menu lists several
+    # (rank, date, time): a labelled `Mødedato:` beats a dated title, which beats a short dated line
+    dates: list[tuple[int, str, str | None]] = []
     label: str | None = None
     v = _vocab()
     # page 1's running header first: in many PDFs it is the only place the committee and date stand
@@ -204,9 +208,8 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
             body, date = _dated_title(text)
             if body:
                 bodies.append((1, body))
-            if date and not meeting.date:
-                meeting.date = date
-                meeting.time = meeting.time or find_time(text)
+            if date and not v.stale_date.search(text):
+                dates.append((1, date, find_time(text)))
         if not text or text.startswith("#") or "\t" in text or re.search(r"\.{3,}", text) \
                 or re.match(r"(?i)(sekretær|indholdsfortegnelse|punkter|dagsorden|åbent|lukket)", text):
             label = None
@@ -226,7 +229,8 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
                                 or len(value) > 90):
             label = None
         if label in ("mødedato", "dato", "starttidspunkt") and value:
-            meeting.date = meeting.date or _iso(value)
+            if _iso(value):
+                dates.append((0, _iso(value), find_time(value)))
             meeting.time = meeting.time or find_time(value)
         elif label in ("mødested", "sted") and value and not meeting.place:
             meeting.place = value
@@ -258,8 +262,9 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
                     bodies.append((1, text))
                 else:
                     plain.append((at, text, 2))
-            meeting.date = meeting.date or date
-            if not meeting.time and "kl" in text.lower():
+            if date and not v.stale_date.search(text):
+                dates.append((1 if body or b else 2, date, find_time(text) if "kl" in text.lower() else None))
+            if not meeting.time and "kl" in text.lower() and not v.stale_date.search(text):
                 meeting.time = find_time(text)
     for at, text, rank in plain:  # three committees on consecutive lines are the site's menu, not the meeting's
         run = {a for a, _, _ in plain if abs(a - at) <= 2}
@@ -272,8 +277,12 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
         m = _DECISION_BODY.search(ln.text) or _OWN_DECISION.search(ln.text)
         if m:
             bodies.append((3, " ".join(m.group("body").split())))
-            meeting.date = meeting.date or _iso(ln.text)
+            if _iso(ln.text):
+                dates.append((3, _iso(ln.text), None))
             break
+    if dates:
+        _, meeting.date, time = min(dates, key=lambda d: d[0])
+        meeting.time = time or meeting.time
     if not bodies:
         mentions = Counter(" ".join(x.group(0).split()) for x in _PROSE_BODY.finditer(doc.text))
         if mentions:

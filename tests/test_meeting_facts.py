@@ -369,3 +369,15 @@ def test_a_committee_named_udvalg_for_is_no_label() -> None:
                 "1. Godkendelse af dagsorden\nGodkendt.\n")
     assert (m.municipality, m.body) == ("Region Midtjylland", "Udvalg for regional udvikling")
     assert meeting("Udvalg:\nØkonomiudvalget\nMødedato: 3. december 2024\n").body == "Økonomiudvalget"
+
+
+@pytest.mark.parametrize("line", ["Senest opdateret: 12. september 2025", "Næste møde: 24. september 2025",
+                                  "Udskrevet 15.09.2025"])
+def test_a_date_about_the_page_or_another_meeting_does_not_date_this_one(line: str) -> None:
+    m = meeting(f"{line}\nReferat. fra Økonomiudvalget\nOnsdag den 27-aug-2025\n\n1. Godkendelse af dagsorden\n")
+    assert (m.body, m.date) == ("Økonomiudvalget", "2025-08-27")
+
+
+def test_a_labelled_meeting_date_beats_a_dated_line_above_it() -> None:
+    m = meeting("Økonomiudvalget\n1. september 2025\nMødedato: 27. august, 2025 kl. 09:30\n\n1. Godkendelse\n")
+    assert (m.date, m.time) == ("2025-08-27", "09:30")

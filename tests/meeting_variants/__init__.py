@@ -100,6 +100,11 @@ def _chrome(facts: Facts, site: bool = True) -> list[str]:
                                                COOKIE, "Søg"]
 
 
+def _other_date(facts: Facts, days: int) -> str:
+    d = facts.day + dt.timedelta(days=days)
+    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+
+
 def _item_body(number: str, title: str, k: int) -> list[str]:
     return [f"{number}. {title}", f"Sagsnr.: 24/{(k * 7919) % 9000 + 1000}", "Sagsfremstilling", FILLER,
             "Beslutning", "Godkendt.", ""]
@@ -109,7 +114,8 @@ def _item_body(number: str, title: str, k: int) -> list[str]:
 
 def text_portal(facts: Facts, form: int) -> str:
     """A municipal site's referat page saved as text: chrome with the site name, the portal title, header."""
-    lines = _chrome(facts) + [_title(facts, form), _date_line(facts, form), "Mødested: Rådhuset, mødelokale 2", ""]
+    lines = _chrome(facts) + [f"Senest opdateret: {_other_date(facts, 9)}", _title(facts, form),
+                              _date_line(facts, form), "Mødested: Rådhuset, mødelokale 2", ""]
     for k, (number, title) in enumerate(facts.items):
         lines += _item_body(number, title, k)
     return "\n".join(lines + ["Til toppen"]) + "\n"
@@ -118,7 +124,8 @@ def text_portal(facts: Facts, form: int) -> str:
 def text_list_top(facts: Facts, form: int) -> str:
     """A cut page: the item list stands at the top, bodies are separate pages; the municipality only in the
     site's address at the foot."""
-    lines = _chrome(facts, site=False) + [_title(facts, form + 1), _date_line(facts, form + 2), ""]
+    lines = _chrome(facts, site=False) + [f"Næste møde: {_other_date(facts, 28)}", _title(facts, form + 1),
+                                          _date_line(facts, form + 2), ""]
     lines += [f"{n}. {t}" for n, t in facts.items]
     return "\n".join(lines + ["", f"Kontakt: www.{facts.domain}", "Til toppen"]) + "\n"
 
@@ -311,9 +318,9 @@ def table() -> list[str]:
     """One line per variant: the share of each fact right, overall, and the misses."""
     if not RESULTS:
         return []
-    lines = [f"{'meeting variant':18} {'municipality':>12} {'body':>6} {'date':>6} {'all':>6}  misses"]
+    lines = [f"{'meeting variant':24} {'municipality':>12} {'body':>6} {'date':>6} {'all':>6}  misses"]
     for name, res in RESULTS.items():
         shares = " ".join(f"{res[f][0] / max(res[f][1], 1):{w}.2f}" for f, w in zip(FIELDS, (12, 6, 6), strict=True))
         misses = "; ".join(res["misses"][:3])
-        lines.append(f"{name:18} {shares} {res['all']:6.3f}  {misses[:150]}")
+        lines.append(f"{name:24} {shares} {res['all']:6.3f}  {misses[:150]}")
     return lines
