@@ -297,7 +297,8 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
     if found:
         meeting.municipality = found.place.name
         meeting.municipality_code = found.place.code
-        meeting.municipality_printed = printed_in_text(found, full + "\n" + (meeting.body or ""))
+        meeting.municipality_printed = printed_in_text(
+            found, "\n".join([full, meeting.body or "", *doc.site.values()]))
     else:  # a name not on the official list (the demo's Eksempel Kommune) is kept as printed
         counts = Counter(m.group(1) for m in _MUNICIPALITY.finditer(full))
         if counts:
