@@ -189,6 +189,22 @@ def _header_lines(doc: Document, header_end: int) -> list[str]:
 _LONG_HEADER_LINE = 100
 
 
+_URL = re.compile(r"https?://[^\s/]+\S*")
+
+
+def _site(doc: Document) -> dict[str, str]:
+    """The page's publisher evidence: what the HTML reader kept (`Document.site`), else the page's own address
+    where a browser prints it on a printed page: in the running header or footer, or on the first or last
+    lines (`https://www.syddjurs.dk/politik/… 1/3`)."""
+    site = dict(doc.site)
+    if "url" not in site:
+        edges = [*doc.running, *(ln.text for ln in doc.lines[:2]), *(ln.text for ln in doc.lines[-2:])]
+        url = next((m.group(0) for text in edges if (m := _URL.search(text))), None)
+        if url:
+            site["url"] = url
+    return site
+
+
 def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Meeting:
     header_end = items[0].start if items else min(len(doc.text), 3000)
     header_lines = [DocLine(text=t, page=1, start=0, end=0) for t in _header_lines(doc, header_end)]
@@ -293,7 +309,7 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
             meeting.body = body
             break
     full = "\n".join([*doc.running, doc.text])
-    found = detect(full, doc.path, extra=[meeting.body] if meeting.body else None, site=doc.site)
+    found = detect(full, doc.path, extra=[meeting.body] if meeting.body else None, site=_site(doc))
     if found:
         meeting.municipality = found.place.name
         meeting.municipality_code = found.place.code

@@ -292,6 +292,26 @@ def html_region(facts: Facts, form: int) -> str:
     return _page(f"{facts.body} | {facts.municipality}", "", page)
 
 
+def text_browser_print(facts: Facts, form: int) -> str:
+    """A portal page printed from the browser to PDF, as its text: every page opens with the print date and time
+    and the page title, and ends with the page's address and page count; the municipality only in the address."""
+    printed = facts.day + dt.timedelta(days=3)
+    items = list(facts.items)
+    chunks = [items[k:k + 4] for k in range(0, len(items), 4)] or [[]]
+    pages = []
+    for p, chunk in enumerate(chunks):
+        lines = [f"{printed.day:02d}.{printed.month:02d}.{printed.year} 09.15 {_title(facts, form)}"]
+        if p == 0:
+            lines += [_title(facts, form), _date_line(facts, 0), "Mødested: Rådhuset", ""]
+        for k, (number, title) in enumerate(chunk):
+            lines += _item_body(number, title, 4 * p + k)
+            if p == k == 0:  # a neighbour the minutes cite: the page's address still names the publisher
+                lines[-2:-2] = ["Sagen er drøftet med Viborg Kommune og Viborg Kommunes jobcenter."]
+        lines.append(f"https://www.{facts.domain}/politik/dagsordener-og-referater/moede-{form} {p + 1}/{len(chunks)}")
+        pages.append("\n".join(lines))
+    return "\f".join(pages) + "\n"
+
+
 REGION_VARIANTS = ("html-region",)
 
 
@@ -308,6 +328,7 @@ MEETING_VARIANTS: tuple[MeetingVariant, ...] = (
     MeetingVariant("text-transcript-running", "txt", text_transcript_running),
     MeetingVariant("html-title-only", "html", html_title_only),
     MeetingVariant("html-region", "html", html_region),
+    MeetingVariant("text-browser-print", "txt", text_browser_print),
 )
 
 FIELDS = ("municipality", "body", "date")
