@@ -37,6 +37,8 @@ class _Vocab:
     date_suffix: re.Pattern[str]
     header_cut: re.Pattern[str]
     stale_date: re.Pattern[str]
+    genitive: re.Pattern[str]
+    genitive_suffix: re.Pattern[str]
 
 
 @cache
@@ -56,7 +58,8 @@ def _vocab() -> _Vocab:
                   re.compile(data["body_prefix"], re.I), re.compile(data["body_suffix"], re.I),
                   re.compile(data["body_place_suffix"], re.I), re.compile(data["body_council_suffix"]),
                   re.compile(data["body_date_suffix"], re.I), re.compile(data["header_cut"]),
-                  re.compile(data["stale_date"], re.I))
+                  re.compile(data["stale_date"], re.I), re.compile(data["body_genitive"]),
+                  re.compile(data["body_genitive_suffix"]))
 
 
 _TIME = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[:.](\d{2}))?\b|\b(\d{1,2}):(\d{2})(?::\d{2})?\b", re.I)
@@ -126,6 +129,7 @@ def clean_body(value: str, place: str | None = None) -> str | None:
         text = v.place_suffix.sub("", text).strip(" -–|:,·•")
         text = v.council_suffix.sub("", text).strip(" -–|:,·•")
         text = v.date_suffix.sub("", text).strip(" -–|:,·•")
+        text = v.genitive_suffix.sub("", text).strip(" -–|:,·•")
         if text == before:
             break
     return text[:1].upper() + text[1:] if len(text) >= 3 else None
@@ -220,8 +224,15 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
         text = raw_text.strip().replace("**", "")
         if "\t" in text and _LABEL.match(text.split("\t", 1)[0]):  # `Udvalg:\tAarhus Byråd`, an HTML label row
             text = " ".join(text.split("\t"))
+        gen = v.genitive.search(text) if len(text) < 160 else None
+        if gen and v.body_word.search(gen.group("body")):  # `Dagsorden til regionsrådets møde den …`
+            name = gen.group("body")
+            bodies.append((1, name[:1].upper() + name[1:]))
         if _TITLE.match(text) and len(text) < 120 and "\t" not in text:
             body, date = _dated_title(text)
+            if not date and v.body_word.search(text):  # `Dagsorden til Udvalget for Plan, Udvikling og Kulturs møde`
+                named = clean_body(text)
+                body = named if named and named != text and _name_like(named) else None
             if body:
                 bodies.append((1, body))
             if date and not v.stale_date.search(text):
@@ -279,7 +290,7 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
                 else:
                     plain.append((at, text, 2))
             if date and not v.stale_date.search(text):
-                dates.append((1 if body or b else 2, date, find_time(text) if "kl" in text.lower() else None))
+                dates.append((1 if body or b else 2, date, find_time(text)))
             if not meeting.time and "kl" in text.lower() and not v.stale_date.search(text):
                 meeting.time = find_time(text)
     for at, text, rank in plain:  # three committees on consecutive lines are the site's menu, not the meeting's

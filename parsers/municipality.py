@@ -227,6 +227,12 @@ def _from_site(site: dict[str, str]) -> list[tuple[Found, float, int]]:
     letterhead mention: a site publishes its own municipality's minutes."""
     named = "\n".join(site.get(k, "") for k in ("title", "site", "logo"))
     out = [(f, 2.0, 0) for f, _, _ in _from_cues(named)]
+    if not out:  # `Økonomiudvalget | Aarhus`: a title part that is a place's name and nothing else
+        t = _tables()
+        for part in re.split(r"\s+[|–-]\s+|\n", named):
+            place = t.exact.get(key(part.strip()))
+            if place and key(part) not in t.stop:
+                out.append((Found(place, part.strip()), 2.0, 0))
     domain = _from_domains(site.get("url", "")) or _from_domains(named)
     if domain:
         out.append((domain, 2.0, 0))

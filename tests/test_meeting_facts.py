@@ -381,3 +381,20 @@ def test_a_date_about_the_page_or_another_meeting_does_not_date_this_one(line: s
 def test_a_labelled_meeting_date_beats_a_dated_line_above_it() -> None:
     m = meeting("Økonomiudvalget\n1. september 2025\nMødedato: 27. august, 2025 kl. 09:30\n\n1. Godkendelse\n")
     assert (m.date, m.time) == ("2025-08-27", "09:30")
+
+
+def test_a_page_title_that_ends_in_the_bare_name_names_the_municipality(tmp_path: Path) -> None:
+    titled = _html_meeting(tmp_path, "<title>Økonomiudvalget - Referat | Aarhus</title>", _MINUTES)
+    assert titled.municipality == "Aarhus"
+    assert _html_meeting(tmp_path, "<title>Referat | Politik</title>", _MINUTES).municipality is None
+
+
+@pytest.mark.parametrize("header,body", [
+    ("Dagsorden til regionsrådets møde den 28. februar 2025", "Regionsrådet"),
+    ("Økonomiudvalgets møde 11.05.2023", "Økonomiudvalget"),
+    ("Referat af Børne- og Ungeudvalgets ordinære møde den 3. december 2024", "Børne- og Ungeudvalget"),
+    ("Referat fra Aarhus Byråds møde den 8. oktober 2025", "Aarhus Byråd"),
+])
+def test_a_committee_in_the_genitive_before_its_meeting(header: str, body: str) -> None:
+    m = meeting(f"{header}\n\n1. Godkendelse af dagsorden\nGodkendt.\n")
+    assert m.body == body and m.date is not None

@@ -85,7 +85,7 @@ def _date_line(facts: Facts, form: int) -> str:
 
 def _title(facts: Facts, form: int) -> str:
     return (f"{facts.body} - Dagsordener og referater", f"Referat. fra {facts.body}",
-            f"{facts.body} - mødesager")[form % 3]
+            f"{facts.body} - mødesager", f"Dagsorden til {facts.body}s møde")[form % 4]
 
 
 def _site(facts: Facts) -> str:
