@@ -47,7 +47,7 @@ def _vocab() -> _Vocab:
     months = {w: int(n) for n, words in data["months"].items() for w in words}
     alt = "|".join(sorted(months, key=len, reverse=True))
     dates = (
-        re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
+        re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\b|(?=T\d))"),
         re.compile(r"\b(?P<d>\d{1,2})\.?[ \t-]*(?P<mon>" + alt + r")(?![a-zæøå])\.?,?[ \t-]*(?P<y>\d{4})\b", re.I),
         re.compile(r"\b(?P<d>\d{1,2})[-./](?P<m>\d{1,2})[-./](?P<y>\d{4})\b"),
         re.compile(r"\b(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[ ,]+(?P<y>\d{4})\b"),
@@ -100,6 +100,18 @@ def find_date(text: str) -> tuple[str, int, int] | None:
                 best = (day.isoformat(), m.start(), m.end())
                 break
     return best
+
+
+_SHORT_YEAR = re.compile(r"^(?:\w+\s+)?(?:den\s+|d\.\s*)?(\d{1,2})[-./](\d{1,2})[-./](\d{2})\b", re.I)
+
+
+def _short_year(text: str) -> str | None:
+    """`28-02-25` under a `Mødedato` label: a two-digit year, trusted only where the label says it is a date."""
+    m = _SHORT_YEAR.match(text)
+    try:
+        return dt.date(2000 + int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat() if m else None
+    except ValueError:
+        return None
 
 
 def _iso(text: str) -> str | None:
@@ -256,8 +268,8 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
                                 or len(value) > 90):
             label = None
         if label in ("mødedato", "dato", "starttidspunkt") and value:
-            if _iso(value):
-                dates.append((0, _iso(value), find_time(value)))
+            if _iso(value) or _SHORT_YEAR.match(value):
+                dates.append((0, _iso(value) or _short_year(value), find_time(value)))
             meeting.time = meeting.time or find_time(value)
         elif label in ("mødested", "sted") and value and not meeting.place:
             meeting.place = value

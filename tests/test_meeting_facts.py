@@ -398,3 +398,14 @@ def test_a_page_title_that_ends_in_the_bare_name_names_the_municipality(tmp_path
 def test_a_committee_in_the_genitive_before_its_meeting(header: str, body: str) -> None:
     m = meeting(f"{header}\n\n1. Godkendelse af dagsorden\nGodkendt.\n")
     assert m.body == body and m.date is not None
+
+
+@pytest.mark.parametrize("line,date", [("Mødedato: 28-02-25 kl. 17.00", "2025-02-28"),
+                                       ("Dato: torsdag 28.02.25", "2025-02-28"),
+                                       ("Mødedato: 2025-02-28T17:00:00", "2025-02-28")])
+def test_a_labelled_date_with_a_short_year_or_a_timestamp(line: str, date: str) -> None:
+    assert meeting(f"Økonomiudvalget\n{line}\n\n1. Godkendelse af dagsorden\n").date == date
+
+
+def test_a_short_year_without_a_label_dates_nothing() -> None:
+    assert meeting("Statusnotat\nMål 5.5.25 er nået\n").date is None
