@@ -183,17 +183,27 @@ def _names(value: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if len(p.split()) >= 2 and len(p) < 60]
 
 
-def _header_lines(doc: Document, header_end: int) -> list[str]:
-    """The header's lines: everything before the first item (a listed-only entry of the agenda list at the
-    top too), a line the first item starts inside clipped where it starts rather than dropped. A page
-    flattened to one line (a PDF transcript: letterhead, title, date, place and contents in one line) is
-    cut back into lines, and a long header line at its labels and title words."""
+def _header_lines(doc: Document, items: list[AgendaItem]) -> list[str]:
+    """The header's lines: everything before the first item with a body, the entries of an agenda list that
+    stands at the top left out (a portal may print the list before or beside its title and date), a line an
+    entry or the first item starts inside clipped where it starts rather than dropped. A page flattened to
+    one line (a PDF transcript: letterhead, title, date, place and contents in one line) is cut back into
+    lines, and a long header line at its labels and title words."""
+    first_body = next((i.start for i in items if not i.listed_only), None)
+    listed = [(i.start, i.end) for i in items if i.listed_only and (first_body is None or i.start < first_body)]
+    if first_body is not None:
+        header_end = first_body
+    else:
+        header_end = min(len(doc.text), max(3000, items[0].start)) if items else min(len(doc.text), 3000)
     out: list[str] = []
     flattened = any(len(ln.text) >= FLATTENED_LINE_CHARS for ln in doc.lines)
     for ln in unflatten(doc.lines):
         if ln.start >= header_end or len(out) >= 60:
             break
-        text = ln.text[: header_end - ln.start] if ln.end > header_end else ln.text
+        stop = min([header_end, *(a for a, b in listed if b > ln.start)])
+        if any(a <= ln.start < b for a, b in listed) or stop <= ln.start:
+            continue  # an entry of the agenda list
+        text = ln.text[: stop - ln.start] if ln.end > stop else ln.text
         if flattened or len(text) > _LONG_HEADER_LINE:
             cuts = [m.start() for m in _vocab().header_cut.finditer(text) if m.start() > 0]
             out += [p for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True) if (p := text[a:b].strip())]
@@ -222,8 +232,7 @@ def _site(doc: Document) -> dict[str, str]:
 
 
 def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Meeting:
-    header_end = items[0].start if items else min(len(doc.text), 3000)
-    header_lines = [DocLine(text=t, page=1, start=0, end=0) for t in _header_lines(doc, header_end)]
+    header_lines = [DocLine(text=t, page=1, start=0, end=0) for t in _header_lines(doc, items)]
     meeting = Meeting(profile=profile)
     bodies: list[tuple[float, str]] = []  # (rank, name): a labelled `Udvalg:` beats a guessed line
     plain: list[tuple[int, str, float]] = []  # short lines that name a committee, by position: a menu lists several

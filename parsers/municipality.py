@@ -223,9 +223,9 @@ def _unlisted(text: str) -> bool:
 
 def _from_site(site: dict[str, str]) -> list[tuple[Found, float, int]]:
     """The publisher a web page names outside its text (`RawDocument.site`): `X Kommune` in its title, site
-    name or logo's alt text, its own web domain, the logo's file name (`randers_logo.png`). Each counts as a
-    letterhead mention: a site publishes its own municipality's minutes."""
-    named = "\n".join(site.get(k, "") for k in ("title", "site", "logo"))
+    name, logo's alt text, masthead or footer, its own web domain, the logo's file name (`randers_logo.png`).
+    Each counts as a letterhead mention: a site publishes its own municipality's minutes."""
+    named = "\n".join(site.get(k, "") for k in ("title", "site", "logo", "masthead", "footer"))
     out = [(f, 2.0, 0) for f, _, _ in _from_cues(named)]
     if not out:  # `Økonomiudvalget | Aarhus`: a title part that is a place's name and nothing else
         t = _tables()
@@ -252,8 +252,8 @@ def detect(text: str, path: str | None = None, extra: list[str] | None = None,
     `extra` are strings that name the author (the meeting's body, `Aarhus Byråd`) and count as a
     letterhead mention, as does what a web page's title, address and logo say (`site`). A region wins
     over municipalities only when it is named more, and at least twice: regional minutes name their
-    region throughout, while a municipality's minutes
-    cite the region now and then; and never when the letterhead names a municipality first.
+    region throughout, while a municipality's minutes cite the region now and then; and never when the
+    letterhead names a municipality first.
     """
     found = _from_cues("\n".join(extra or []) + "\n" + text if extra else text)
     if site:

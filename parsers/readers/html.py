@@ -234,9 +234,10 @@ _LOGO = "[class*=logo] img, img[class*=logo], img[alt*=logo i], img[src*=logo i]
 def site_evidence(html: str) -> dict[str, str]:
     """Who publishes the page, from the places sites name themselves outside the minutes' text: the page
     title (`Økonomiudvalget | Aarhus Kommune`), the canonical address (`https://www.syddjurs.dk/…`), the
-    site name and the logo's alt text and file name (`Norddjurs Kommune logo`, `randers_logo.png`).
-    Kept beside the text, never in it: a portal's chrome is no part of the minutes, but it names the
-    municipality when the minutes themselves do not."""
+    site name, the logo's alt text and file name (`Norddjurs Kommune logo`, `randers_logo.png`), and the
+    words of the page's masthead and footer. Kept beside the text, never in it: a portal's chrome is no
+    part of the minutes, but it names the municipality when the minutes themselves do not.
+    """
     tree = HTMLParser(html)
     out: dict[str, str] = {}
     title = tree.css_first("title")
@@ -255,6 +256,11 @@ def site_evidence(html: str) -> dict[str, str]:
         logos += [v for v in (alt, src.rsplit("/", 1)[-1].split("?")[0]) if v and v not in logos]
     if logos:
         out["logo"] = " | ".join(logos)
+    # the page's own masthead and footer (left out of the text as chrome): `Ballerup Kommune · Rådhuspladsen 1`
+    for key, selector in (("masthead", "header, [role=banner]"), ("footer", "footer, [role=contentinfo]")):
+        texts = [" ".join(n.text(separator=" ").split()) for n in tree.css(selector) if dropped(n)]
+        if any(texts):
+            out[key] = " | ".join(t for t in texts if t)[:300]
     return out
 
 

@@ -312,6 +312,17 @@ def text_browser_print(facts: Facts, form: int) -> str:
     return "\f".join(pages) + "\n"
 
 
+def html_list_first(facts: Facts, form: int) -> str:
+    """A portal whose agenda list stands in a column that comes first in the page's order, before the title and
+    the date; the bodies are cut (each item is a page of its own); the site name in the footer."""
+    entries = "".join(f"<li><a>{escape(n)}. {escape(t)}</a></li>" for n, t in facts.items)
+    page = (f"{_nav_html()}{_COOKIE_HTML}<div class=\"row\"><div class=\"col-punkter\"><h2>Punkter på dagsordenen</h2>"
+            f"<ul>{entries}</ul></div><div class=\"col-moede\"><h1>{escape(_title(facts, form + 3))}</h1>"
+            f"<p>{escape(_date_line(facts, form))}</p><p>Mødested: Rådhuset</p></div></div>"
+            f"<footer><p>{escape(_site(facts))} · Rådhuspladsen 1</p></footer>")
+    return _page("Dagsorden", "", page)
+
+
 REGION_VARIANTS = ("html-region",)
 
 
@@ -329,6 +340,7 @@ MEETING_VARIANTS: tuple[MeetingVariant, ...] = (
     MeetingVariant("html-title-only", "html", html_title_only),
     MeetingVariant("html-region", "html", html_region),
     MeetingVariant("text-browser-print", "txt", text_browser_print),
+    MeetingVariant("html-list-first", "html", html_list_first),
 )
 
 FIELDS = ("municipality", "body", "date")
