@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from models.records import AgendaItem, DocLine, Document, Meeting
-from parsers.municipality import detect, printed_in_text
+from parsers.municipality import detect, is_place_name, printed_in_text
 from parsers.split import FLATTENED_LINE_CHARS, unflatten
 
 
@@ -142,6 +142,9 @@ def clean_body(value: str, place: str | None = None) -> str | None:
         text = v.council_suffix.sub("", text).strip(" -–|:,·•")
         text = v.date_suffix.sub("", text).strip(" -–|:,·•")
         text = v.genitive_suffix.sub("", text).strip(" -–|:,·•")
+        head, sep, last = text.rpartition(" | ") if " | " in text else text.rpartition(" - ")
+        if sep and v.body_word.search(head) and is_place_name(last):  # `Byrådet | Aarhus`
+            text = head.strip(" -–|:,·•")
         if text == before:
             break
     return text[:1].upper() + text[1:] if len(text) >= 3 else None

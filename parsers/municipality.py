@@ -135,6 +135,13 @@ def canonical(name: str) -> Place | None:
     return winners[0] if len(winners) == 1 else None
 
 
+def is_place_name(text: str) -> bool:
+    """`Aarhus`, `Region Midtjylland`: the text is a municipality's or region's name form and nothing else."""
+    t = _tables()
+    k = key(text.strip())
+    return k in t.exact and k not in t.stop
+
+
 def _from_cues(text: str) -> list[tuple[Found, float, int]]:
     """Every `X Kommune`, `Region X`, `X Byråd`, `Byrådet i X` with its weight.
 

@@ -179,6 +179,10 @@ def test_a_name_off_the_list_is_kept_as_printed() -> None:
     ("Kommunalbestyrelsen, ordinært møde", "Kommunalbestyrelsen"),
     ("Norddjurs Beskæftigelsesråd", "Norddjurs Beskæftigelsesråd"),
     ("Udvalget for Plan, Udvikling og Kultur · Referat · 2024-03-12", "Udvalget for Plan, Udvikling og Kultur"),
+    ("Regionsrådet, Region Midtjylland", "Regionsrådet"),
+    ("Udvalg for regional udvikling - Region Midtjylland - Dagsordener og referater", "Udvalg for regional udvikling"),
+    ("Byrådet | Aarhus", "Byrådet"),
+    ("Norddjurs Beskæftigelsesråd - Norddjurs", "Norddjurs Beskæftigelsesråd"),
 ])
 def test_clean_body(printed: str, body: str) -> None:
     assert clean_body(printed) == body
