@@ -285,7 +285,8 @@ def html_region(facts: Facts, form: int) -> str:
     the region in the logo and the site's address, one municipality named in an item title."""
     entries = "".join(f"<li>{escape(n)}. {escape(t)}</li>" for n, t in facts.items)
     page = (f'<header><a class="logo" href="/"><img src="/logo.svg" alt="{escape(facts.municipality)}"></a>'
-            f"{_nav_html()}</header>{_COOKIE_HTML}<h1>{escape(_title(facts, form))}</h1><dl><dt>Mødedato:</dt>"
+            f"{_nav_html()}</header>{_COOKIE_HTML}<h1>{escape(_title(facts, form))}</h1>"
+            f"<p class=\"organ\">{escape(facts.body)}, {escape(facts.municipality)}</p><dl><dt>Mødedato:</dt>"
             f"<dd>{escape(_date_line(facts, form + 1).removeprefix('Mødedato: '))}</dd><dt>Mødested:</dt>"
             f"<dd>Regionshuset Viborg</dd></dl><h2>Dagsordenspunkter</h2><ol>{entries}"
             f"<li>Samarbejde med Viborg Kommune om sundhedshuset</li></ol>")
