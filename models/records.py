@@ -76,6 +76,9 @@ class RawDocument(BaseModel):
     pages: list[Page]
     reader: str
     warnings: list[str] = Field(default_factory=list)
+    # what a web page says about its publisher outside its text: `title`, `url` (canonical or og:url),
+    # `site` (og:site_name), `logo` (the logo's alt text and file name); meeting facts read it, the text never
+    site: dict[str, str] = Field(default_factory=dict)
 
 
 class PageSpan(BaseModel):
@@ -117,6 +120,7 @@ class Document(BaseModel):
     page_count: int
     warnings: list[str] = Field(default_factory=list)
     running: list[str] = Field(default_factory=list)  # page 1's running header/footer lines, left out of `text`
+    site: dict[str, str] = Field(default_factory=dict)  # the page's publisher evidence (RawDocument.site)
 
     def page_at(self, offset: int) -> int:
         """Page number holding character `offset` (1 for an empty document)."""

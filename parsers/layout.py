@@ -254,4 +254,5 @@ def normalise(raw: RawDocument) -> Document:
     # the first page's running header/footer is often the only place a meeting's body and date stand
     running = [clean_chars(pages[0][i].text).strip() for p, i in sorted(drop) if p == 0] if pages else []
     return Document(path=raw.path, format=raw.format, reader=raw.reader, text=text, lines=out,
-                    page_count=len(raw.pages), warnings=list(raw.warnings), running=[r for r in running if r])
+                    page_count=len(raw.pages), warnings=list(raw.warnings), running=[r for r in running if r],
+                    site=dict(raw.site))

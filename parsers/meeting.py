@@ -19,8 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from models.records import AgendaItem, Document, Meeting
-from parsers.municipality import detect, printed_in_text
+from models.records import AgendaItem, DocLine, Document, Meeting
+from parsers.municipality import detect, is_place_name, printed_in_text
+from parsers.split import FLATTENED_LINE_CHARS, unflatten
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class _Vocab:
     place_suffix: re.Pattern[str]
     council_suffix: re.Pattern[str]
     date_suffix: re.Pattern[str]
+    header_cut: re.Pattern[str]
+    stale_date: re.Pattern[str]
+    genitive: re.Pattern[str]
+    genitive_suffix: re.Pattern[str]
 
 
 @cache
@@ -42,7 +47,7 @@ def _vocab() -> _Vocab:
     months = {w: int(n) for n, words in data["months"].items() for w in words}
     alt = "|".join(sorted(months, key=len, reverse=True))
     dates = (
-        re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
+        re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:\b|(?=T\d))"),
         re.compile(r"\b(?P<d>\d{1,2})\.?[ \t-]*(?P<mon>" + alt + r")(?![a-zæøå])\.?,?[ \t-]*(?P<y>\d{4})\b", re.I),
         re.compile(r"\b(?P<d>\d{1,2})[-./](?P<m>\d{1,2})[-./](?P<y>\d{4})\b"),
         re.compile(r"\b(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[ ,]+(?P<y>\d{4})\b"),
@@ -52,7 +57,9 @@ def _vocab() -> _Vocab:
                   re.compile(r"\b(?!områd)\w*" + body_words + r"\b", re.I),
                   re.compile(data["body_prefix"], re.I), re.compile(data["body_suffix"], re.I),
                   re.compile(data["body_place_suffix"], re.I), re.compile(data["body_council_suffix"]),
-                  re.compile(data["body_date_suffix"], re.I))
+                  re.compile(data["body_date_suffix"], re.I), re.compile(data["header_cut"]),
+                  re.compile(data["stale_date"], re.I), re.compile(data["body_genitive"]),
+                  re.compile(data["body_genitive_suffix"]))
 
 
 _TIME = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[:.](\d{2}))?\b|\b(\d{1,2}):(\d{2})(?::\d{2})?\b", re.I)
@@ -65,6 +72,7 @@ _MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå
 _LABEL = re.compile(r"^\s*(?:\*\*)?(?P<label>Mødedato|Dato|Mødested|Sted|Starttidspunkt|Mødedeltagere|Deltagere|"
                     r"Tilstede|Til stede|Fraværende|Afbud(?:/Fraværende)?|Fravær|Medlemmer|Udvalg|STED|"
                     r"STARTTIDSPUNKT|UDVALG)(?![a-zæøåA-ZÆØÅ])(?:\*\*)?\s*:?\s*(?P<value>.*)$", re.I)
+_BREADCRUMB = re.compile(r"\s+[>›»/]\s+")
 _TITLE = re.compile(r"(?i)(?:dagsorden|referat|mødesager?|beslutningsprotokol)\b")
 # A committee named in running text, for documents with no header (an annex, a working paper).
 _PROSE_BODY = re.compile(r"\bUdvalget for (?:[A-ZÆØÅ][\w-]*(?:, | og ))*[A-ZÆØÅ][\w-]*"
@@ -94,6 +102,18 @@ def find_date(text: str) -> tuple[str, int, int] | None:
     return best
 
 
+_SHORT_YEAR = re.compile(r"^(?:\w+\s+)?(?:den\s+|d\.\s*)?(\d{1,2})[-./](\d{1,2})[-./](\d{2})\b", re.I)
+
+
+def _short_year(text: str) -> str | None:
+    """`28-02-25` under a `Mødedato` label: a two-digit year, trusted only where the label says it is a date."""
+    m = _SHORT_YEAR.match(text)
+    try:
+        return dt.date(2000 + int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat() if m else None
+    except ValueError:
+        return None
+
+
 def _iso(text: str) -> str | None:
     found = find_date(text)
     return found[0] if found else None
@@ -121,6 +141,10 @@ def clean_body(value: str, place: str | None = None) -> str | None:
         text = v.place_suffix.sub("", text).strip(" -–|:,·•")
         text = v.council_suffix.sub("", text).strip(" -–|:,·•")
         text = v.date_suffix.sub("", text).strip(" -–|:,·•")
+        text = v.genitive_suffix.sub("", text).strip(" -–|:,·•")
+        head, sep, last = text.rpartition(" | ") if " | " in text else text.rpartition(" - ")
+        if sep and v.body_word.search(head) and is_place_name(last):  # `Byrådet | Aarhus`
+            text = head.strip(" -–|:,·•")
         if text == before:
             break
     return text[:1].upper() + text[1:] if len(text) >= 3 else None
@@ -162,25 +186,81 @@ def _names(value: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if len(p.split()) >= 2 and len(p) < 60]
 
 
+def _header_lines(doc: Document, items: list[AgendaItem]) -> list[str]:
+    """The header's lines: everything before the first item with a body, the entries of an agenda list that
+    stands at the top left out (a portal may print the list before or beside its title and date), a line an
+    entry or the first item starts inside clipped where it starts rather than dropped. A page flattened to
+    one line (a PDF transcript: letterhead, title, date, place and contents in one line) is cut back into
+    lines, and a long header line at its labels and title words."""
+    first_body = next((i.start for i in items if not i.listed_only), None)
+    listed = [(i.start, i.end) for i in items if i.listed_only and (first_body is None or i.start < first_body)]
+    if first_body is not None:
+        header_end = first_body
+    else:
+        header_end = min(len(doc.text), max(3000, items[0].start)) if items else min(len(doc.text), 3000)
+    out: list[str] = []
+    flattened = any(len(ln.text) >= FLATTENED_LINE_CHARS for ln in doc.lines)
+    for ln in unflatten(doc.lines):
+        if ln.start >= header_end or len(out) >= 60:
+            break
+        stop = min([header_end, *(a for a, b in listed if b > ln.start)])
+        if any(a <= ln.start < b for a, b in listed) or stop <= ln.start:
+            continue  # an entry of the agenda list
+        text = ln.text[: stop - ln.start] if ln.end > stop else ln.text
+        if flattened or len(text) > _LONG_HEADER_LINE:
+            cuts = [m.start() for m in _vocab().header_cut.finditer(text) if m.start() > 0]
+            out += [p for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True) if (p := text[a:b].strip())]
+        elif text.strip():
+            out.append(text)
+    return out
+
+
+_LONG_HEADER_LINE = 100
+
+
+_URL = re.compile(r"https?://[^\s/]+\S*")
+
+
+def _site(doc: Document) -> dict[str, str]:
+    """The page's publisher evidence: what the HTML reader kept (`Document.site`), else the page's own address
+    where a browser prints it on a printed page: in the running header or footer, or on the first or last
+    lines (`https://www.syddjurs.dk/politik/… 1/3`)."""
+    site = dict(doc.site)
+    if "url" not in site:
+        edges = [*doc.running, *(ln.text for ln in doc.lines[:2]), *(ln.text for ln in doc.lines[-2:])]
+        url = next((m.group(0) for text in edges if (m := _URL.search(text))), None)
+        if url:
+            site["url"] = url
+    return site
+
+
 def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Meeting:
-    header_end = items[0].start if items else min(len(doc.text), 3000)
-    header_lines = [ln for ln in doc.lines if ln.end <= header_end and ln.text.strip()][:60]
+    header_lines = [DocLine(text=t, page=1, start=0, end=0) for t in _header_lines(doc, items)]
     meeting = Meeting(profile=profile)
-    bodies: list[tuple[int, str]] = []  # (rank, name): a labelled `Udvalg:` beats a guessed line
+    bodies: list[tuple[float, str]] = []  # (rank, name): a labelled `Udvalg:` beats a guessed line
+    plain: list[tuple[int, str, float]] = []  # short lines that name a committee, by position: a menu lists several
+    # (rank, date, time): a labelled `Mødedato:` beats a dated title, which beats a short dated line
+    dates: list[tuple[int, str, str | None]] = []
     label: str | None = None
     v = _vocab()
     # page 1's running header first: in many PDFs it is the only place the committee and date stand
-    for raw_text in [*doc.running, *(ln.text for ln in header_lines)]:
+    for at, raw_text in enumerate([*doc.running, *(ln.text for ln in header_lines)]):
         text = raw_text.strip().replace("**", "")
         if "\t" in text and _LABEL.match(text.split("\t", 1)[0]):  # `Udvalg:\tAarhus Byråd`, an HTML label row
             text = " ".join(text.split("\t"))
+        gen = v.genitive.search(text) if len(text) < 160 else None
+        if gen and v.body_word.search(gen.group("body")):  # `Dagsorden til regionsrådets møde den …`
+            name = gen.group("body")
+            bodies.append((1, name[:1].upper() + name[1:]))
         if _TITLE.match(text) and len(text) < 120 and "\t" not in text:
             body, date = _dated_title(text)
+            if not date and v.body_word.search(text):  # `Dagsorden til Udvalget for Plan, Udvikling og Kulturs møde`
+                named = clean_body(text)
+                body = named if named and named != text and _name_like(named) else None
             if body:
                 bodies.append((1, body))
-            if date and not meeting.date:
-                meeting.date = date
-                meeting.time = meeting.time or find_time(text)
+            if date and not v.stale_date.search(text):
+                dates.append((1, date, find_time(text)))
         if not text or text.startswith("#") or "\t" in text or re.search(r"\.{3,}", text) \
                 or re.match(r"(?i)(sekretær|indholdsfortegnelse|punkter|dagsorden|åbent|lukket)", text):
             label = None
@@ -188,6 +268,9 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
                 continue
             text = text.lstrip("# ")
         m = _LABEL.match(text)
+        if m and m.group("label").lower() == "udvalg" and m.group("value").strip() \
+                and ":" not in text[:m.start("value")]:
+            m = None  # `Udvalg for regional udvikling` is a committee's name, not the `Udvalg:` label
         if m:
             label = m.group("label").lower()
             value = m.group("value").strip()
@@ -197,7 +280,8 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
                                 or len(value) > 90):
             label = None
         if label in ("mødedato", "dato", "starttidspunkt") and value:
-            meeting.date = meeting.date or _iso(value)
+            if _iso(value) or _SHORT_YEAR.match(value):
+                dates.append((0, _iso(value) or _short_year(value), find_time(value)))
             meeting.time = meeting.time or find_time(value)
         elif label in ("mødested", "sted") and value and not meeting.place:
             meeting.place = value
@@ -208,27 +292,48 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
             meeting.absentees += _names(value) if "," in value else ([value] if len(value.split()) >= 2 else [])
         elif label == "udvalg" and value:
             body = clean_body(value)
-            if body:
+            if body and m:
                 bodies.append((0, body))
+            elif body:  # under a bare `Udvalg` line: a label's value, or the first entry of a committee menu
+                plain.append((at, body, 0))
+                label = None
         if not m:
             b = _BODY_DATED.match(text.lstrip("# "))
             body, date = _dated_title(text) if len(text) < 160 else (None, None)
+            crumbs = _BREADCRUMB.split(text)
             if b:
                 bodies.append((1, " ".join(b.group("body").split())))
             elif body:
                 bodies.append((1, body))
+            elif len(crumbs) >= 3 and v.body_word.search(crumbs[-1]):  # Forside > Politik > … > Økonomiudvalget
+                bodies.append((1.5, crumbs[-1]))
             elif (len(text) < 70 and text[:1].isupper() and not re.search(r"\d|[.:]$", text)
                   and v.body_word.search(text)):
-                bodies.append((2, text))
-            meeting.date = meeting.date or date
-            if not meeting.time and "kl" in text.lower():
+                if v.prefix.match(text) or v.suffix.search(text):  # `Referat. fra X`, `X - mødesager`: a title
+                    bodies.append((1, text))
+                else:
+                    plain.append((at, text, 2))
+            if date and not v.stale_date.search(text):
+                dates.append((1 if body or b else 2, date, find_time(text)))
+            if not meeting.time and "kl" in text.lower() and not v.stale_date.search(text):
                 meeting.time = find_time(text)
+    for at, text, rank in plain:  # three committees on consecutive lines are the site's menu, not the meeting's
+        run = {a for a, _, _ in plain if abs(a - at) <= 2}
+        menu = any({a, a + 1, a + 2} <= run for a in run)
+        bodies.append((2.7 if menu else rank, text))
+    title = doc.site.get("title", "")
+    if v.body_word.search(title):  # the page's own title: `Økonomiudvalget - Referat | Aarhus Kommune`
+        bodies.append((2.5, title))
     for ln in doc.lines:
         m = _DECISION_BODY.search(ln.text) or _OWN_DECISION.search(ln.text)
         if m:
             bodies.append((3, " ".join(m.group("body").split())))
-            meeting.date = meeting.date or _iso(ln.text)
+            if _iso(ln.text):
+                dates.append((3, _iso(ln.text), None))
             break
+    if dates:
+        _, meeting.date, time = min(dates, key=lambda d: d[0])
+        meeting.time = time or meeting.time
     if not bodies:
         mentions = Counter(" ".join(x.group(0).split()) for x in _PROSE_BODY.finditer(doc.text))
         if mentions:
@@ -239,11 +344,12 @@ def extract_meeting(doc: Document, items: list[AgendaItem], profile: str) -> Mee
             meeting.body = body
             break
     full = "\n".join([*doc.running, doc.text])
-    found = detect(full, doc.path, extra=[meeting.body] if meeting.body else None)
+    found = detect(full, doc.path, extra=[meeting.body] if meeting.body else None, site=_site(doc))
     if found:
         meeting.municipality = found.place.name
         meeting.municipality_code = found.place.code
-        meeting.municipality_printed = printed_in_text(found, full + "\n" + (meeting.body or ""))
+        meeting.municipality_printed = printed_in_text(
+            found, "\n".join([full, meeting.body or "", *doc.site.values()]))
     else:  # a name not on the official list (the demo's Eksempel Kommune) is kept as printed
         counts = Counter(m.group(1) for m in _MUNICIPALITY.finditer(full))
         if counts:

@@ -135,6 +135,13 @@ def canonical(name: str) -> Place | None:
     return winners[0] if len(winners) == 1 else None
 
 
+def is_place_name(text: str) -> bool:
+    """`Aarhus`, `Region Midtjylland`: the text is a municipality's or region's name form and nothing else."""
+    t = _tables()
+    k = key(text.strip())
+    return k in t.exact and k not in t.stop
+
+
 def _from_cues(text: str) -> list[tuple[Found, float, int]]:
     """Every `X Kommune`, `Region X`, `X Byråd`, `Byrådet i X` with its weight.
 
@@ -221,15 +228,43 @@ def _unlisted(text: str) -> bool:
                _tables().stop for m in rx.finditer(text))
 
 
-def detect(text: str, path: str | None = None, extra: list[str] | None = None) -> Found | None:
+def _from_site(site: dict[str, str]) -> list[tuple[Found, float, int]]:
+    """The publisher a web page names outside its text (`RawDocument.site`): `X Kommune` in its title, site
+    name, logo's alt text, masthead or footer, its own web domain, the logo's file name (`randers_logo.png`).
+    Each counts as a letterhead mention: a site publishes its own municipality's minutes."""
+    named = "\n".join(site.get(k, "") for k in ("title", "site", "logo", "masthead", "footer"))
+    out = [(f, 2.0, 0) for f, _, _ in _from_cues(named)]
+    if not out:  # `Økonomiudvalget | Aarhus`: a title part that is a place's name and nothing else
+        t = _tables()
+        for part in re.split(r"\s+[|–-]\s+|\n", named):
+            place = t.exact.get(key(part.strip()))
+            if place and key(part) not in t.stop:
+                out.append((Found(place, part.strip()), 2.0, 0))
+    domain = _from_domains(site.get("url", "")) or _from_domains(named)
+    if domain:
+        out.append((domain, 2.0, 0))
+    if not out:
+        for name in site.get("logo", "").split(" | "):
+            found = _from_path(name) if "." in name else None
+            if found:
+                out.append((found, 2.0, 0))
+                break
+    return out
+
+
+def detect(text: str, path: str | None = None, extra: list[str] | None = None,
+           site: dict[str, str] | None = None) -> Found | None:
     """The document's own municipality, else its region, else None.
 
     `extra` are strings that name the author (the meeting's body, `Aarhus Byråd`) and count as a
-    letterhead mention. A region wins over municipalities only when it is named more, and at
-    least twice: regional minutes name their region throughout, while a municipality's minutes
-    cite the region now and then; and never when the letterhead names a municipality first.
+    letterhead mention, as does what a web page's title, address and logo say (`site`). A region wins
+    over municipalities only when it is named more, and at least twice: regional minutes name their
+    region throughout, while a municipality's minutes cite the region now and then; and never when the
+    letterhead names a municipality first.
     """
     found = _from_cues("\n".join(extra or []) + "\n" + text if extra else text)
+    if site:
+        found = _from_site(site) + found
     muni: Counter[Place] = Counter()
     regs: Counter[Place] = Counter()
     printed: dict[Place, Counter[str]] = {}

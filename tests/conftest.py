@@ -52,10 +52,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for line in lines:
             terminalreporter.write_line(line)
     from tests.item_variants import table as text_item_table
+    from tests.meeting_variants import table as meeting_table
 
     lines = text_item_table()
     if lines:
         terminalreporter.section("agenda-item variants: item F1 against the rendered gold")
+        for line in lines:
+            terminalreporter.write_line(line)
+    lines = meeting_table()
+    if lines:
+        terminalreporter.section("meeting-fact variants: web pages and portals, facts right against the gold")
         for line in lines:
             terminalreporter.write_line(line)
 

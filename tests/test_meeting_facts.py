@@ -179,6 +179,10 @@ def test_a_name_off_the_list_is_kept_as_printed() -> None:
     ("Kommunalbestyrelsen, ordinært møde", "Kommunalbestyrelsen"),
     ("Norddjurs Beskæftigelsesråd", "Norddjurs Beskæftigelsesråd"),
     ("Udvalget for Plan, Udvikling og Kultur · Referat · 2024-03-12", "Udvalget for Plan, Udvikling og Kultur"),
+    ("Regionsrådet, Region Midtjylland", "Regionsrådet"),
+    ("Udvalg for regional udvikling - Region Midtjylland - Dagsordener og referater", "Udvalg for regional udvikling"),
+    ("Byrådet | Aarhus", "Byrådet"),
+    ("Norddjurs Beskæftigelsesråd - Norddjurs", "Norddjurs Beskæftigelsesråd"),
 ])
 def test_clean_body(printed: str, body: str) -> None:
     assert clean_body(printed) == body
@@ -301,3 +305,111 @@ def test_a_date_in_a_sentence_does_not_date_the_meeting(line: str) -> None:
 def test_a_sentence_is_not_a_body() -> None:
     m = meeting('Udviklingsstrategi\nKommunalbestyrelsen vedtog den 18. februar 2019 "Sammen skaber vi"\n')
     assert (m.body, m.date) == (None, "2019-02-18")
+
+
+# --- web pages: the site names the municipality, headers cut short or flattened ---------------------
+
+def _html_meeting(tmp_path: Path, head: str, body: str) -> Meeting:
+    path = tmp_path / "side.html"
+    path.write_text(f'<html><head><meta charset="utf-8">{head}</head><body>{body}</body></html>', encoding="utf-8")
+    return parse_file(path).meeting
+
+
+_MINUTES = "<h1>Referat</h1><p>Mødedato: 3. december 2024</p><p>1. Godkendelse af dagsorden</p><p>Godkendt.</p>"
+
+
+@pytest.mark.parametrize("head,body,municipality", [
+    ("<title>Økonomiudvalget - Referat | Aarhus Kommune</title>", _MINUTES, "Aarhus"),
+    ("<title>Referat</title>", '<header><a href="/"><img src="/x.svg" alt="Norddjurs Kommune logo"></a></header>'
+     + _MINUTES, "Norddjurs"),
+    ('<title>Referat</title><link rel="canonical" href="https://www.syddjurs.dk/politik/referat">', _MINUTES,
+     "Syddjurs"),
+    ('<title>Referat</title>', '<nav><a href="/"><img src="/Content/img/randers_logo.png" alt="logo"></a></nav>'
+     + _MINUTES, "Randers"),
+])
+def test_a_web_page_names_its_municipality_outside_its_text(tmp_path: Path, head: str, body: str,
+                                                              municipality: str) -> None:
+    from parsers.readers.html import read_html
+
+    m = _html_meeting(tmp_path, head, body)
+    assert (m.municipality, m.date) == (municipality, "2024-12-03")
+    text = " ".join(ln.text for ln in read_html(tmp_path / "side.html").pages[0].lines)
+    assert "Kommune" not in text and "logo" not in text and ".dk" not in text  # chrome stays out of the text
+
+
+def test_the_page_title_names_the_committee_when_the_page_does_not(tmp_path: Path) -> None:
+    m = _html_meeting(tmp_path, "<title>Teknik- og Miljøudvalget - Referat | Gribskov Kommune</title>", _MINUTES)
+    assert (m.body, m.municipality) == ("Teknik- og Miljøudvalget", "Gribskov")
+
+
+def test_a_flattened_header_is_cut_back_into_its_lines() -> None:
+    """A PDF transcript flattened to one line a page: letterhead, title, date, place and contents share
+    page 1's line, and the first item's page follows."""
+    filler = "Forvaltningen har forberedt sagen, og den forelægges udvalget til beslutning. " * 3
+    page1 = ("Randers Kommune Referat Beskæftigelsesudvalget Mødedato: 3. december, 2024 kl. 09:30 Mødested: "
+             "Rådhuset Indholdsfortegnelse 1. Godkendelse af dagsorden 2 2. Beskæftigelsesplan 2025 3")
+    pages = [page1, f"2 1. Godkendelse af dagsorden Sagsnr.: 24/1000 Sagsfremstilling {filler} Beslutning Godkendt.",
+             f"3 2. Beskæftigelsesplan 2025 Sagsnr.: 24/1001 Sagsfremstilling {filler} Beslutning Godkendt."]
+    m = meeting("\f".join(pages))
+    assert (m.municipality, m.body, m.date, m.time, m.place) == \
+        ("Randers", "Beskæftigelsesudvalget", "2024-12-03", "09:30", "Rådhuset")
+
+
+def test_a_header_line_the_agenda_list_starts_inside_is_clipped_not_dropped() -> None:
+    m = meeting("Økonomiudvalget 11.05.2023, kl. 18:30 Punkter på dagsordenen 1. Godkendelse af dagsorden "
+                "2. Budget 2024\n\nSide 1\n")
+    assert (m.body, m.date, m.time) == ("Økonomiudvalget", "2023-05-11", "18:30")
+
+
+def test_a_committee_menu_is_not_the_meeting_s_committee() -> None:
+    text = ("Politik\nUdvalg\nByrådet\nØkonomiudvalget\nBørne- og Ungeudvalget\nTeknik- og Miljøudvalget\n"
+            "Forside > Politik > Dagsordener og referater > Kultur- og Fritidsudvalget\nReferat\n"
+            "Mødedato: 3. december 2024\n\n1. Godkendelse af dagsorden\nGodkendt.\n")
+    assert meeting(text).body == "Kultur- og Fritidsudvalget"
+
+
+def test_a_committee_named_udvalg_for_is_no_label() -> None:
+    m = meeting("Region Midtjylland\nUdvalg for regional udvikling\nMødedato: 3. december 2024\n\n"
+                "1. Godkendelse af dagsorden\nGodkendt.\n")
+    assert (m.municipality, m.body) == ("Region Midtjylland", "Udvalg for regional udvikling")
+    assert meeting("Udvalg:\nØkonomiudvalget\nMødedato: 3. december 2024\n").body == "Økonomiudvalget"
+
+
+@pytest.mark.parametrize("line", ["Senest opdateret: 12. september 2025", "Næste møde: 24. september 2025",
+                                  "Udskrevet 15.09.2025"])
+def test_a_date_about_the_page_or_another_meeting_does_not_date_this_one(line: str) -> None:
+    m = meeting(f"{line}\nReferat. fra Økonomiudvalget\nOnsdag den 27-aug-2025\n\n1. Godkendelse af dagsorden\n")
+    assert (m.body, m.date) == ("Økonomiudvalget", "2025-08-27")
+
+
+def test_a_labelled_meeting_date_beats_a_dated_line_above_it() -> None:
+    m = meeting("Økonomiudvalget\n1. september 2025\nMødedato: 27. august, 2025 kl. 09:30\n\n1. Godkendelse\n")
+    assert (m.date, m.time) == ("2025-08-27", "09:30")
+
+
+def test_a_page_title_that_ends_in_the_bare_name_names_the_municipality(tmp_path: Path) -> None:
+    titled = _html_meeting(tmp_path, "<title>Økonomiudvalget - Referat | Aarhus</title>", _MINUTES)
+    assert titled.municipality == "Aarhus"
+    assert _html_meeting(tmp_path, "<title>Referat | Politik</title>", _MINUTES).municipality is None
+
+
+@pytest.mark.parametrize("header,body", [
+    ("Dagsorden til regionsrådets møde den 28. februar 2025", "Regionsrådet"),
+    ("Økonomiudvalgets møde 11.05.2023", "Økonomiudvalget"),
+    ("Referat af Børne- og Ungeudvalgets ordinære møde den 3. december 2024", "Børne- og Ungeudvalget"),
+    ("Referat fra Aarhus Byråds møde den 8. oktober 2025", "Aarhus Byråd"),
+])
+def test_a_committee_in_the_genitive_before_its_meeting(header: str, body: str) -> None:
+    m = meeting(f"{header}\n\n1. Godkendelse af dagsorden\nGodkendt.\n")
+    assert m.body == body and m.date is not None
+
+
+@pytest.mark.parametrize("line,date", [("Mødedato: 28-02-25 kl. 17.00", "2025-02-28"),
+                                       ("Dato: torsdag 28.02.25", "2025-02-28"),
+                                       ("Mødedato: 2025-02-28T17:00:00", "2025-02-28")])
+def test_a_labelled_date_with_a_short_year_or_a_timestamp(line: str, date: str) -> None:
+    assert meeting(f"Økonomiudvalget\n{line}\n\n1. Godkendelse af dagsorden\n").date == date
+
+
+def test_a_short_year_without_a_label_dates_nothing() -> None:
+    assert meeting("Statusnotat\nMål 5.5.25 er nået\n").date is None

@@ -228,13 +228,50 @@ def html_to_lines(html: str) -> list[Line]:
     return lines
 
 
+_LOGO = "[class*=logo] img, img[class*=logo], img[alt*=logo i], img[src*=logo i], header a[href='/'] img"
+
+
+def site_evidence(html: str) -> dict[str, str]:
+    """Who publishes the page, from the places sites name themselves outside the minutes' text: the page
+    title (`Økonomiudvalget | Aarhus Kommune`), the canonical address (`https://www.syddjurs.dk/…`), the
+    site name, the logo's alt text and file name (`Norddjurs Kommune logo`, `randers_logo.png`), and the
+    words of the page's masthead and footer. Kept beside the text, never in it: a portal's chrome is no
+    part of the minutes, but it names the municipality when the minutes themselves do not.
+    """
+    tree = HTMLParser(html)
+    out: dict[str, str] = {}
+    title = tree.css_first("title")
+    if title is not None and title.text(strip=True):
+        out["title"] = " ".join(title.text().split())
+    for selector, attr, key in (("link[rel=canonical]", "href", "url"), ("meta[property='og:url']", "content", "url"),
+                                ("base[href]", "href", "url"),
+                                ("meta[property='og:site_name']", "content", "site")):
+        node = tree.css_first(selector)
+        value = (node.attributes.get(attr) or "").strip() if node is not None else ""
+        if value and key not in out:
+            out[key] = value
+    logos = []
+    for img in tree.css(_LOGO)[:3]:
+        alt, src = (img.attributes.get("alt") or "").strip(), (img.attributes.get("src") or "").strip()
+        logos += [v for v in (alt, src.rsplit("/", 1)[-1].split("?")[0]) if v and v not in logos]
+    if logos:
+        out["logo"] = " | ".join(logos)
+    # the page's own masthead and footer (left out of the text as chrome): `Ballerup Kommune · Rådhuspladsen 1`
+    for key, selector in (("masthead", "header, [role=banner]"), ("footer", "footer, [role=contentinfo]")):
+        texts = [" ".join(n.text(separator=" ").split()) for n in tree.css(selector) if dropped(n)]
+        if any(texts):
+            out[key] = " | ".join(t for t in texts if t)[:300]
+    return out
+
+
 def read_html(path: Path) -> RawDocument:
     data = path.read_bytes()
     if not data.strip():
         raise ReadError("empty", "the file holds no text (only blanks): download or export it again")
-    lines = html_to_lines(decode_bytes(data))
+    html = decode_bytes(data)
+    lines = html_to_lines(html)
     if not lines:
         raise ReadError("empty", "the HTML page has no visible text (perhaps only scripts): save the page "
                                  "as it is shown, or print it to PDF")
     page = Page(number=1, lines=lines, chars=sum(len(ln.text) for ln in lines), reader="html")
-    return RawDocument(path=str(path), format="html", pages=[page], reader="html")
+    return RawDocument(path=str(path), format="html", pages=[page], reader="html", site=site_evidence(html))
