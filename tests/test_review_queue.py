@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,15 @@ from review.app import create_app  # noqa: E402
 from review.auth import add_user  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """Every corpus PDF, then a reviewer's confirmations, corrections, rejections, a split and an added goal."""
-    path = tmp_path_factory.mktemp("queue") / "queue.sqlite"
-    engine = make_engine(f"sqlite:///{path}")
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('queue') / 'queue.sqlite'}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        url = server.create_database()
+    engine = make_engine(url)
     pdfs = sorted(corpus_path("pdf").glob("*.pdf"))
     assert pipeline.ingest_paths(engine, pdfs).exit_code == 0
     with Session(engine) as s, s.begin():
@@ -53,7 +58,10 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         overlay.split_goal(s, "anna", goals[5].anchor, "Første del.", "Anden del.")
         overlay.add_goal(s, "anna", doc.sha256, doc.text[100:180], {"plan_year": str(years[-1]), "verdict": "met"})
     add_user(engine, "anna", "reviewer", "korrekt hest batteri")
-    return engine
+    yield engine
+    engine.dispose()
+    if request.param != "sqlite":
+        server.drop_database(url)
 
 
 def brute(every: list[dict[str, Any]], f: queue.Filters) -> list[dict[str, Any]]:
