@@ -294,15 +294,17 @@ def goal_neighbours(session: Session, f: Filters, anchor: str) -> tuple[str | No
     Not in the queue (filtered out): no previous, the first goal as next, position 0.
     """
     q = _goal_rows()
-    ranked = select(q.c.anchor, func.row_number().over(order_by=_order(q)).label("n")) \
-        .where(*_where(q, f)).subquery("ranked")
-    total = session.scalar(select(func.count()).select_from(ranked)) or 0
-    pos = session.scalar(select(ranked.c.n).where(ranked.c.anchor == anchor).limit(1))
+    ranked = select(q.c.anchor, func.row_number().over(order_by=_order(q)).label("n"),
+                    func.count().over().label("total")).where(*_where(q, f)).cte("ranked")
+    me = select(ranked.c.n).where(ranked.c.anchor == anchor).limit(1).scalar_subquery()
+    near = session.execute(select(ranked.c.n, ranked.c.anchor, ranked.c.total)
+                           .where(ranked.c.n.between(me - 1, me + 1))).all()  # one sort for all three
+    at = {n: a for n, a, _ in near}
+    pos = next((n for n, a, _ in near if a == anchor), None)
     if pos is None:
-        first = session.scalar(select(ranked.c.anchor).where(ranked.c.n == 1))
-        return None, first, 0, total
-    near = dict(session.execute(select(ranked.c.n, ranked.c.anchor).where(ranked.c.n.in_([pos - 1, pos + 1]))).all())
-    return near.get(pos - 1), near.get(pos + 1), pos, total
+        first = session.execute(select(ranked.c.anchor, ranked.c.total).where(ranked.c.n == 1)).first()
+        return (None, first[0], 0, first[1]) if first else (None, None, 0, 0)
+    return at.get(pos - 1), at.get(pos + 1), pos, near[0][2]
 
 
 def _full_rows(session: Session, hits: list[Any]) -> list[dict[str, Any]]:
