@@ -8,7 +8,8 @@ quarter). For each size it runs `maalspor ingest --workers 1` on a fresh databas
 included) and prints time per document, links per goal and database bytes per goal, then the
 ratios for each 4× step. On the largest archive it times the bulk commands: re-ingest of everything
 unchanged, re-ingest of changed files, `link` for the whole archive, the exports, `history`, the
-review queue and `prune`.
+review queue (its first page with counts and filter options, a deep page of a filtered queue, and
+what a goal page asks of it) and `prune`.
 
 Usage: .venv/bin/python scripts/bench_scale.py [--sizes 100,400,1600] [--postgres | --db ADMIN_URL]
 `--postgres` starts a throw-away PostgreSQL cluster (tests/pg.py); `--db` names a server and a role that
