@@ -160,14 +160,17 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
                 options = {k: sorted({str(r[k]) for r in every if r.get(k) not in (None, "")})
                            for k in ("municipality", "document", "plan_year", "verdict")}
                 total = len(matching)
+                pages = max(1, -(-total // queue.PAGE_SIZE))
+                n = min(n, pages)  # past the end (the queue shrank since the link): its last page
                 rows = matching[(n - 1) * queue.PAGE_SIZE:n * queue.PAGE_SIZE]
             else:
                 counts = queue.goal_counts(session, f)
                 options = queue.goal_options(session)
                 total = counts[f.state] if f.state in counts else sum(counts.values())
+                pages = max(1, -(-total // queue.PAGE_SIZE))
+                n = min(n, pages)
                 rows = queue.goal_page(session, f, n)
             n_orphans = len(overlay.orphans(session))
-        pages = max(1, -(-total // queue.PAGE_SIZE))
         return page(request, "queue.html", user, rows=rows, total=total, f=f, qs=urlencode(f.query()),
                     counts=counts, options=options, states=queue.STATES, page_no=n, pages=pages,
                     first=(n - 1) * queue.PAGE_SIZE + 1,
