@@ -263,13 +263,36 @@ def goal_counts(session: Session, f: Filters) -> dict[str, int]:
 
 
 def goal_options(session: Session) -> dict[str, list[str]]:
-    """The values each filter can take (distinct, in SQL), for the filter form."""
+    """The values each filter can take, for the filter form.
+
+    Read from the documents that have goals and from each field's distinct values (the parser's where
+    no reviewer changed it, the reviewers' values, the added goals'), not by a pass over the queue:
+    the form is on every queue page.
+    """
+    g, c = GoalRow, CorrectionRow
     q = _goal_rows()
+    added = select(q).where(q.c.ord == 1).subquery("added")  # reviewers' goals: few
+    with_goals = select(g.document_id).distinct().subquery("with_goals")
+    first_path = (select(DocumentPathRow.document_id, func.min(DocumentPathRow.id).label("pid"))
+                  .group_by(DocumentPathRow.document_id).subquery("first_path"))
+    names = (select(func.coalesce(DocumentPathRow.name, func.substr(DocumentRow.sha256, 1, 12)))
+             .select_from(with_goals).join(DocumentRow, DocumentRow.id == with_goals.c.document_id)
+             .outerjoin(first_path, first_path.c.document_id == DocumentRow.id)
+             .outerjoin(DocumentPathRow, DocumentPathRow.id == first_path.c.pid))
+    towns = select(MeetingRow.municipality).join(with_goals, with_goals.c.document_id == MeetingRow.document_id)
+
+    def field(name: str) -> Any:
+        changed = select(c.anchor).where(c.target == "goal", c.state == "active", c.field == name)
+        corrected = select(c.new_value).where(c.target == "goal", c.state == "active", c.field == name)
+        as_parsed = select(getattr(g, name)).where(g.anchor.not_in(changed))
+        return [as_parsed, corrected, select(added.c[name])]
+
+    parts = {"municipality": [towns, select(added.c.municipality)], "document": [names, select(added.c.document)],
+             "plan_year": field("plan_year"), "verdict": field("verdict")}
     out = {}
-    for key in ("municipality", "document", "plan_year", "verdict"):
-        col = q.c[key]
-        out[key] = sorted({str(v) for v in session.scalars(select(col).where(col.is_not(None)).distinct())
-                           if v != ""})
+    for key, queries in parts.items():
+        values = {v for query in queries for v in session.scalars(query.distinct())}
+        out[key] = sorted({str(v) for v in values if v not in (None, "")})
     return out
 
 

@@ -91,8 +91,8 @@ def test_queue_filters_counts_and_pages_agree_with_brute_force(archive: Engine) 
         states = Counter(r["state"] for r in every)
         assert all(states[k] for k in queue.STATES), states  # the fixture reaches every state
         options = queue.goal_options(s)
-        assert options["municipality"] == sorted({r["municipality"] for r in every if r["municipality"]})
-        assert options["plan_year"] == sorted({str(r["plan_year"]) for r in every if r["plan_year"]})
+        for key in ("municipality", "document", "plan_year", "verdict"):
+            assert options[key] == sorted({str(r[key]) for r in every if r[key] not in (None, "")}), key
         cases = [queue.Filters()]
         cases += [queue.Filters(municipality=m) for m in options["municipality"]]
         cases += [queue.Filters(document=d) for d in options["document"]]
