@@ -138,23 +138,42 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
                              state=q.get("state") or None)
 
     def rows_for(session: Session, f: queue.Filters) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        every = queue.item_queue(session) if f.kind == "item" else queue.goal_queue(session)
+        every = queue.item_queue(session)
         return every, queue.filtered(every, f)
+
+    def page_number(request: Request) -> int:
+        n = request.query_params.get("page") or ""
+        return max(1, int(n)) if n.isdigit() else 1
 
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request) -> Response:
+        """One page of the queue; goals are filtered, counted, ordered and paged in SQL."""
         user = who(request)
         if user is None:
             return RedirectResponse("/login", status_code=303)
         f = filters(request)
+        n = page_number(request)
         with Session(engine) as session:
-            every, rows = rows_for(session, f)
+            if f.kind == "item":  # items are fewer than goals (one per agenda point) and carry no confidence
+                every, matching = rows_for(session, f)
+                counts = queue.counts(queue.filtered(every, queue.Filters(**{**f.__dict__, "state": None})))
+                options = {k: sorted({str(r[k]) for r in every if r.get(k) not in (None, "")})
+                           for k in ("municipality", "document", "plan_year", "verdict")}
+                total = len(matching)
+                pages = max(1, -(-total // queue.PAGE_SIZE))
+                n = min(n, pages)  # past the end (the queue shrank since the link): its last page
+                rows = matching[(n - 1) * queue.PAGE_SIZE:n * queue.PAGE_SIZE]
+            else:
+                counts = queue.goal_counts(session, f)
+                options = queue.goal_options(session)
+                total = counts[f.state] if f.state in counts else sum(counts.values())
+                pages = max(1, -(-total // queue.PAGE_SIZE))
+                n = min(n, pages)
+                rows = queue.goal_page(session, f, n)
             n_orphans = len(overlay.orphans(session))
-        without_state = queue.filtered(every, queue.Filters(**{**f.__dict__, "state": None}))
-        options = {k: sorted({str(r[k]) for r in every if r.get(k) not in (None, "")})
-                   for k in ("municipality", "document", "plan_year", "verdict")}
-        return page(request, "queue.html", user, rows=rows[:500], total=len(rows), f=f, qs=urlencode(f.query()),
-                    counts=queue.counts(without_state), options=options, states=queue.STATES,
+        return page(request, "queue.html", user, rows=rows, total=total, f=f, qs=urlencode(f.query()),
+                    counts=counts, options=options, states=queue.STATES, page_no=n, pages=pages,
+                    first=(n - 1) * queue.PAGE_SIZE + 1,
                     orphans=n_orphans, verdicts=overlay.VERDICTS)
 
     def neighbours(rows: list[dict[str, Any]], anchor: str) -> tuple[str | None, str | None, int]:
@@ -177,17 +196,15 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
             if goal is None:
                 raise Refused(404, "no such goal: it may have been re-parsed away; see the orphans list")
             doc = session.scalars(select(DocumentRow).where(DocumentRow.sha256 == goal["document_sha256"])).first()
-            every = queue.goal_queue(session)
-            rows = queue.filtered(every, f)
+            prev_a, next_a, pos, total = queue.goal_neighbours(session, f, anchor)
             history = overlay.audit_rows(session, 200, anchor)
-            docname = next((r["document"] for r in every if r["anchor"] == anchor), None)
-            siblings = [r for r in every if r["document"] == docname and r["anchor"] != anchor
-                        and r["state"] != "rejected"]
+            docname = queue.document_of(session, anchor)
+            siblings = [r for r in (queue.goals_of_document(session, docname) if docname else [])
+                        if r["anchor"] != anchor and r["state"] != "rejected"]
             sibling_versions = versions.versions_of(session, "goal", [r["anchor"] for r in siblings])
             path = source.source_file(session, goal["document_sha256"])
             text = doc.text if doc else ""
             span = source.text_span(text, *source.narrow(text, goal["start"], goal["end"], _located_by(goal)[0]))
-        prev_a, next_a, pos = neighbours(rows, anchor)
         shown, found, mark_top = goal["page"], False, None
         if path is not None and path.suffix.lower() == ".pdf" and goal["page"]:
             try:
@@ -207,7 +224,7 @@ def create_app(engine: Engine, secure_cookies: bool = False) -> FastAPI:
                     page_break=page_break,
                     doc=doc,
                     is_pdf=bool(path and path.suffix.lower() == ".pdf"),
-                    span=span, prev=prev_a, next=next_a, pos=pos, total=len(rows), qs=urlencode(f.query()),
+                    span=span, prev=prev_a, next=next_a, pos=pos, total=total, qs=urlencode(f.query()),
                     history=history, verdicts=overlay.VERDICTS, fields=overlay.GOAL_FIELDS, doc_name=docname,
                     version=version, sibling_versions=sibling_versions,
                     siblings=sorted(siblings, key=lambda r: (r["plan_year"] or 0, r["goal_id"] or "")))

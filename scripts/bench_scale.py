@@ -8,7 +8,8 @@ quarter). For each size it runs `maalspor ingest --workers 1` on a fresh databas
 included) and prints time per document, links per goal and database bytes per goal, then the
 ratios for each 4× step. On the largest archive it times the bulk commands: re-ingest of everything
 unchanged, re-ingest of changed files, `link` for the whole archive, the exports, `history`, the
-review queue and `prune`.
+review queue (its first page with counts and filter options, a deep page of a filtered queue, and
+what a goal page asks of it) and `prune`.
 
 Usage: .venv/bin/python scripts/bench_scale.py [--sizes 100,400,1600] [--postgres | --db ADMIN_URL]
 `--postgres` starts a throw-away PostgreSQL cluster (tests/pg.py); `--db` names a server and a role that
@@ -123,12 +124,24 @@ class Databases:
                 self.server.stop()
 
 
-def review_queue(url: str) -> float:
-    """The review queue with its counts, as the web app builds it (in-process seconds; CPU is the process's)."""
+QUEUE_VIEWS = {
+    # what the queue page asks for: counts per state, the filter options, one page of goals
+    "first": "queue.goal_counts(s, f)\n    queue.goal_options(s)\n    queue.goal_page(s, f, 1)\n",
+    # the last page of the unreviewed goals of one plan year (OFFSET deep into the queue)
+    "last": "f = queue.Filters(plan_year=2024, state='unreviewed')\n    n = queue.goal_counts(s, f)['unreviewed']\n"
+            "    queue.goal_page(s, f, max(1, -(-n // queue.PAGE_SIZE)))\n",
+    # what a goal page asks for: its neighbours and position in the queue, its document's goals
+    "goal": "a = queue.goal_page(s, f, 2)[0]['anchor']\n    queue.goal_neighbours(s, f, a)\n"
+            "    queue.goals_of_document(s, queue.document_of(s, a))\n",
+}
+
+
+def review_queue(url: str, view: str = "first") -> float:
+    """One review-queue view as the web app builds it (in-process seconds; CPU is the process's)."""
     code = ("import sys, time\nfrom sqlalchemy.orm import Session\nfrom models.db import open_readonly\n"
             "from review import queue\n"
-            "engine = open_readonly(sys.argv[1])\nt = time.perf_counter()\n"
-            "with Session(engine) as s:\n    rows = queue.goal_queue(s)\n    queue.counts(rows)\n"
+            "engine = open_readonly(sys.argv[1])\nf = queue.Filters()\nt = time.perf_counter()\n"
+            "with Session(engine) as s:\n    " + QUEUE_VIEWS[view] +
             "print(time.perf_counter() - t)\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -136,6 +149,7 @@ def review_queue(url: str) -> float:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     LAST_CPU[0] = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if done.returncode != 0:
+        sys.stderr.write(done.stderr)
         return float("nan")
     return float(done.stdout.strip().splitlines()[-1])
 
@@ -161,7 +175,9 @@ def bulk(url: str, files: list[Path], tmp: Path) -> list[tuple[str, float]]:
         timed(f"export {what} (jsonl)", lambda w=what: run(["export", w, "-f", "jsonl", "-o", str(out / f"{w}.jsonl")],
                                                          url))
     timed("history beskæftigelse", lambda: run(["history", "beskæftigelse"], url))
-    timed("review queue (goals, counts)", lambda: review_queue(url))
+    timed("review queue (page 1, counts, options)", lambda: review_queue(url))
+    timed("review queue (last page, year + state)", lambda: review_queue(url, "last"))
+    timed("review goal page (neighbours, siblings)", lambda: review_queue(url, "goal"))
     gone = files[1:: max(1, len(files) // 16)][:16]
     for p in gone:
         p.unlink()

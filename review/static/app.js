@@ -30,7 +30,9 @@
     if (e.key === "Escape" && typing(t)) { t.blur(); return; }
     if (typing(t) || e.ctrlKey || e.metaKey || e.altKey) { return; }
     if (rows.length) {
-      if (e.key === "j") { select(sel + 1); } else if (e.key === "k") { select(sel - 1); }
+      // past the page's last (first) row: the next (previous) page of the queue
+      if (e.key === "j") { if (sel === rows.length - 1 && document.getElementById("next-page")) { go("next-page"); } else { select(sel + 1); } }
+      else if (e.key === "k") { if (sel === 0 && document.getElementById("prev-page")) { go("prev-page"); } else { select(sel - 1); } }
       else if (e.key === "Enter" && sel >= 0) { window.location.href = rows[sel].dataset.href; }
       return;
     }
