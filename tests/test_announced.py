@@ -60,3 +60,13 @@ def test_judgements_under_a_status_subheading_reach_back_when_they_name_the_maal
     goal = next(g for g in parsed.goals if g.text.startswith("Fra 2023 skal"))
     assert goal.verdict is Verdict.met
     assert goal.verdict_text and "cyklisterne" not in goal.verdict_text and "nået i 2024" in goal.verdict_text
+
+
+def test_the_budget_the_announcement_names_is_the_plan_year() -> None:
+    """`vedtog i budgetforlig 2023` / `i budgetaftalen for 2021`: the target belongs to that budget, not to the
+    year of a plan the minutes around it follow up on."""
+    (goal,) = _parse(REFERAT).goals
+    assert (goal.plan, goal.plan_year) == ("Budget 2023", 2023)
+    text = REFERAT.replace("Byrådet vedtog i budgetforlig 2023", "Byrådet vedtog i budgetaftalen for 2022")
+    (goal,) = _parse(text).goals
+    assert (goal.plan, goal.plan_year) == ("Budget 2022", 2022)

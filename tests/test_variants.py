@@ -27,6 +27,7 @@ from parsers.readers import read_document
 from tests.conftest import CORPUS
 from tests.variants.document import VARIANTS, Rendered, Variant, load_gold, render_minutes
 from tests.variants.docx import write_docx
+from tests.variants.firstagenda import write_firstagenda
 from tests.variants.html import write_html
 from tests.variants.pdf import write_pdf
 from tests.variants.summary import RESULTS
@@ -34,7 +35,9 @@ from tests.variants.text import write_text
 
 GOAL_F1_FLOOR = 0.95
 ITEM_F1_FLOOR = 0.95
-WRITERS = {"pdf": write_pdf, "html": write_html, "docx": write_docx, "md": write_text, "txt": write_text}
+WRITERS = {"faportal": write_firstagenda,
+           "pdf": write_pdf, "html": write_html, "docx": write_docx, "md": write_text, "txt": write_text}
+SUFFIX = {"faportal": "html"}
 
 
 def _gold_paths() -> list[Path]:
@@ -75,7 +78,7 @@ def rendered_file(gold_path: Path, variant: Variant, out_dir: Path) -> tuple[Ren
     if key not in _RENDERED:
         stem = f"{gold_path.name.removesuffix('.gold.json')}__{variant.name}"
         rendered = render_minutes(load_gold(gold_path), variant, stem)
-        path = WRITERS[variant.fmt](rendered, out_dir / f"{stem}.{variant.fmt}")
+        path = WRITERS[variant.fmt](rendered, out_dir / f"{stem}.{SUFFIX.get(variant.fmt, variant.fmt)}")
         _RENDERED[key] = (rendered, path)
     return _RENDERED[key]
 
@@ -142,3 +145,23 @@ def test_variant_scores(variant: Variant, scorer: Any, render_dir: Path) -> None
                         ensure_ascii=False, indent=1)
     assert result["goal_f1"] >= GOAL_F1_FLOOR, report
     assert result["item_f1"] >= ITEM_F1_FLOOR, report
+
+
+def test_firstagenda_referat_judges_a_budget_target_by_its_latest_year(render_dir: Path) -> None:
+    """The FirstAgenda portal referat: a måltal an ordinary item reports with a result a year is one goal in
+    that item, its status every year's judgement, its verdict the latest year's (met after two misses), its
+    plan year the budget's; the goals before it (one-item minutes: the måltal follows them) keep their own."""
+    variant = next(v for v in VARIANTS if v.fmt == "faportal")
+    for gold_path in _gold_paths():
+        rendered, path = rendered_file(gold_path, variant, render_dir)
+        want = rendered.gold["goals"][-1]
+        parsed = parse_raw(_read(path))
+        assert [(i.number, i.title) for i in parsed.items] == [
+            (i["number"], i["title"]) for i in rendered.gold["agenda_items"]], path.name
+        found = [g for g in parsed.goals if " ".join(g.text.split()) == want["text"]]
+        assert len(found) == 1, (path.name, [g.text for g in parsed.goals])
+        goal = found[0]
+        assert (goal.verdict.value, goal.status_text, goal.plan_year, goal.agenda_item) == (
+            "met", want["status_text"], want["plan_year"], want["agenda_item"]), path.name
+        others = [g.status_text or "" for g in parsed.goals if g is not goal]
+        assert not any("genanvendelse" in s or "husholdningsaffald" in s for s in others), path.name

@@ -13,11 +13,14 @@ from pathlib import Path
 from tests.conftest import CORPUS
 from tests.variants.document import VARIANTS, load_gold, render_minutes
 from tests.variants.docx import write_docx
+from tests.variants.firstagenda import write_firstagenda
 from tests.variants.html import write_html
 from tests.variants.pdf import write_pdf
 from tests.variants.text import write_text
 
-WRITERS = {"pdf": write_pdf, "html": write_html, "docx": write_docx, "md": write_text, "txt": write_text}
+WRITERS = {"faportal": write_firstagenda,
+           "pdf": write_pdf, "html": write_html, "docx": write_docx, "md": write_text, "txt": write_text}
+SUFFIX = {"faportal": "html"}
 
 
 def main() -> None:
@@ -38,7 +41,7 @@ def main() -> None:
                 continue
             stem = f"{path.name.removesuffix('.gold.json')}__{variant.name}"
             rendered = render_minutes(gold, variant, stem)
-            print(WRITERS[variant.fmt](rendered, args.out / f"{stem}.{variant.fmt}"))
+            print(WRITERS[variant.fmt](rendered, args.out / f"{stem}.{SUFFIX.get(variant.fmt, variant.fmt)}"))
 
 
 if __name__ == "__main__":

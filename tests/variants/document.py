@@ -109,6 +109,9 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("docx-targetlines", "targetlines", "docx", "edoc"),
     Variant("pdf-maaltal", "maaltal", "pdf", "firstagenda"),
     Variant("docx-maaltal", "maaltal", "docx", "edoc"),
+    # a FirstAgenda portal referat (tests/variants/firstagenda.py): the item table of the real saved page,
+    # with the gold goals as måltal and a yearly judged budget target in an ordinary item
+    Variant("html-maaltal", "maaltalyears", "faportal", "firstagenda"),
 )
 
 # What a verdict sounds like in a follow-up when the gold has no wording of its own.
@@ -359,6 +362,28 @@ def _maaltal(goals: list[dict[str, Any]]) -> list[Block]:
     return blocks
 
 
+def yearly_maaltal(when: date) -> tuple[list[Block], dict[str, Any]]:
+    """A budget target an ordinary item of a council referat reports with one result a year, the last one
+    deciding (`… men måltallet blev ikke nået.` / `… og måltallet blev dermed nået i 2024.`); its gold."""
+    year = when.year - 3
+    text = (f"Fra {year} skal andelen af husholdningsaffald, der sendes til genanvendelse, øges med 8 "
+            f"procentpoint inden udgangen af {year + 2}.")
+    results = [
+        f"I {year} steg andelen med 3 procentpoint, men måltallet blev ikke nået.",
+        f"I {year + 1} steg andelen med yderligere 3 procentpoint, og måltallet blev fortsat ikke nået.",
+        f"I {year + 2} var andelen samlet øget med 8,5 procentpoint, og måltallet blev dermed nået i {year + 2}.",
+    ]
+    blocks: list[Block] = [
+        Para(f"Kommunalbestyrelsen vedtog i budgetaftalen for {year} et måltal for genanvendelse. {text}"),
+        Para(" ".join(results[:2])),
+        Para(results[2]),
+    ]
+    status = " ".join(results)
+    gold = {"goal_id": None, "plan": None, "plan_year": year, "theme": None, "title": None, "text": text,
+            "status_text": status, "verdict": "met", "verdict_alt": ["met"], "verdict_text": status}
+    return blocks, gold
+
+
 def _numbered(goals: list[dict[str, Any]]) -> list[Block]:
     blocks: list[Block] = []
     count = 0
@@ -391,7 +416,7 @@ LAYOUTS = {
     "grid": _grid, "labelrows": _labelrows, "columns": _columns, "headed": _headed,
     "italic": lambda goals: _typed(goals, bold=False), "bold": lambda goals: _typed(goals, bold=True),
     "numbered": _numbered, "labelabove": _labelabove,
-    "targetlines": _targetlines, "maaltal": _maaltal,
+    "targetlines": _targetlines, "maaltal": _maaltal, "maaltalyears": _maaltal,
     "italicwrap": lambda goals: _typed(goals, bold=False, size=11.5, indent=2),
 }
 
@@ -480,6 +505,9 @@ def render_minutes(gold: dict[str, Any], variant: Variant, stem: str) -> Rendere
         blocks.append(TocLine(head, n + 2))
 
     goal_ids: set[int] = set()
+    # the yearly judged måltal goes in the first item that holds no gold goal (else after the follow-up's)
+    yearly = yearly_maaltal(when) if variant.layout == "maaltalyears" else None
+    yearly_at = next((i["number"] for i in items if i["number"] not in goals_by_item), follow_up)
     for item in items:
         number = item["number"]
         blocks.append(Heading(_item_heading(variant.house, number, item["title"]), level=2))
@@ -491,6 +519,8 @@ def render_minutes(gold: dict[str, Any], variant: Variant, stem: str) -> Rendere
             laid_out = goal_blocks(variant.layout, goals)
             goal_ids.update(id(b) for b in laid_out if isinstance(b, Para) and b.bold)
             blocks += laid_out
+            if yearly and number == yearly_at:
+                blocks += yearly[0]
             blocks += [
                 Heading("Indstilling", level=3),
                 Para("Direktøren indstiller, at"),
@@ -501,7 +531,8 @@ def render_minutes(gold: dict[str, Any], variant: Variant, stem: str) -> Rendere
                 Para("• Notat om opfølgningen", indent=1),
             ]
         else:
-            blocks += [Para(FILLER), Heading("Indstilling", level=3),
+            blocks += [Para(FILLER)] + (yearly[0] if yearly and number == yearly_at else []) + [
+                       Heading("Indstilling", level=3),
                        Para("Forvaltningen indstiller, at"), Para("1. sagen drøftes", indent=1)]
         blocks += [Heading("Beslutning", level=3), Para(item["decision"])]
 
@@ -533,7 +564,9 @@ def render_minutes(gold: dict[str, Any], variant: Variant, stem: str) -> Rendere
                 "theme": g.get("theme"), "title": g.get("title") if shows_title else None, "text": g["text"],
                 "status_text": g.get("status_text"), "verdict": g.get("verdict") or "none",
                 "verdict_alt": g.get("verdict_alt") or [g.get("verdict") or "none"],
-                "verdict_text": MAALTAL_WORDS.get(g.get("verdict") or "none") if variant.layout == "maaltal"
+                "verdict_text": MAALTAL_WORDS.get(g.get("verdict") or "none") if variant.layout.startswith("maaltal")
                 else verdict_words(g), "agenda_item": number,
             })
+    if yearly:
+        derived["goals"].append(yearly[1] | {"agenda_item": yearly_at})
     return Rendered(stem=stem, blocks=blocks, running_header=f"{body} · Referat · {stamp}", gold=derived)

@@ -40,6 +40,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return re.compile(at["announce"], re.I), re.compile(at["target"], re.I), re.compile(at["names"], re.I)
 
 
+@cache
+def _budget() -> re.Pattern[str]:
+    return re.compile(vocab()["announced_target"]["budget"], re.I)
+
+
 _BEFORE_FIGURE = re.compile(r"(?<=\w)\.\s+(?=\d)")
 
 
@@ -120,6 +125,9 @@ def announced_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Go
         verdict_text = " ".join(s for _, s in judged) or None
         statement = _clean(statement)
         plan, plan_year = find_plan(flat[k][1], statement)
+        budget = _budget().search(flat[k][1]) if plan_year is None else None
+        if budget:
+            plan, plan_year = f"Budget {budget.group('year')}", int(budget.group("year"))
         if plan_year is None:
             plan, plan_year = ctx.plan_at(paras[flat[at][0]].first.start)
         reasons = ["target announced in prose (måltal)"] + ([] if judged else ["no verdict given"])

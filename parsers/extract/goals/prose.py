@@ -100,6 +100,8 @@ def cue_goals(lines: list[DocLine], ctx: Context | None = None) -> list[Goal]:
         later_nouns = [j for j in window if j > goal_at and "TARGET_NOUN" in flat[j][2]]
         if later_nouns:
             continue  # a second target clause between: prose_goals judges those
+        if any(announces_target(flat[j][1]) for j in window if j > goal_at):
+            continue  # a måltal announced between opens the target this verdict judges (announced_goals)
         statement = flat[goal_at][1]
         if announces_target(statement):
             continue  # `… vedtog et måltal for …`: the target is the sentence it announces (announced_goals)
