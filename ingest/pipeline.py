@@ -190,12 +190,20 @@ def discover(inputs: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
 DATABASE_SIDECARS = ("", "-wal", "-shm", "-journal", "-migrate.lock")
 
 
+def _database_file(engine: Engine) -> str | None:
+    """The SQLite file this engine writes, if it is a file at all."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database
+
+
 def _without_database_files(engine: Engine, files: list[Path], problems: list[FileResult]
                             ) -> tuple[list[Path], list[FileResult]]:
     """An archive folder may hold the database it is ingested into; the database file and its
     sidecars are the tool's own, never documents, so they are left out quietly wherever they sit."""
-    database = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not database or database == ":memory:" or database.startswith("file:"):
+    database = _database_file(engine)
+    if database is None:
         return files, problems
     base = os.path.realpath(database)
     own = {base + suffix for suffix in DATABASE_SIDECARS}
@@ -205,8 +213,9 @@ def _without_database_files(engine: Engine, files: list[Path], problems: list[Fi
 
 def _forget_database_files(session: Session) -> None:
     """Outcomes an older maalspor recorded for the database's own files (`unsupported`) go, once."""
-    database = session.get_bind().url.database if session.get_bind().dialect.name == "sqlite" else None
-    if not database or database == ":memory:" or database.startswith("file:"):
+    bind = session.get_bind()
+    database = _database_file(bind) if isinstance(bind, Engine) else None
+    if database is None:
         return
     own = {display_path(os.path.abspath(database) + suffix) for suffix in DATABASE_SIDECARS}
     own |= {display_path(os.path.realpath(database) + suffix) for suffix in DATABASE_SIDECARS}
