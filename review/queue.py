@@ -78,7 +78,10 @@ def _documents(session: Session) -> dict[int, dict[str, Any]]:
 
 
 def goal_queue(session: Session) -> list[dict[str, Any]]:
-    """Every goal (parser's and reviewers'), effective values, lowest confidence first."""
+    """Every goal (parser's and reviewers'), effective values, lowest confidence first, built in Python.
+
+    The app pages the queue in SQL (`goal_page`); this whole-queue build stays as the plain reference
+    that the SQL pager is tested against, row for row (tests/test_review_queue.py)."""
     docs = _documents(session)
     by_sha = {d["sha256"]: i for i, d in docs.items()}
     items = {r.id: r.number for r in session.scalars(select(AgendaItemRow))}
