@@ -224,7 +224,8 @@ def stages(folders: list[Path]) -> None:
     totals = {"read": 0.0, "normalise": 0.0, "split": 0.0, "extract": 0.0}
     pages = files = 0
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in {".pdf", ".txt", ".md", ".html", ".docx"}):
+        suffixes = {".pdf", ".txt", ".md", ".html", ".docx"}
+        for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in suffixes):
             t0 = time.perf_counter()
             try:
                 raw = read_document(path)
