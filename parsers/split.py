@@ -41,6 +41,7 @@ from parsers.profiles import (
     ITEM_LABEL,
     LIST_ENTRY_NOT_TITLE,
     LIST_INTRO_AT,
+    LONE_ITEM_NUMBER,
     OPEN,
     OPEN_CLOSED_LINE,
     PARTICIPANT_HEADING,
@@ -655,6 +656,53 @@ def unflatten(lines: list[DocLine]) -> list[DocLine]:
     return out
 
 
+def _lone_title(lines: list[DocLine], i: int) -> int | None:
+    """The line holding the title under a lone `Punkt 12` line, if the next line with text can be one."""
+    nxt = _next_content(lines, i, 1)
+    if not nxt or nxt[0] - i > 3:
+        return None
+    text = _plain(lines[nxt[0]].text)
+    if not text or len(text) > 200 or lines[nxt[0]].is_table_row or not re.match(r"[A-ZÆØÅ0-9«\"“]", text):
+        return None
+    if section_kind(text) or _case_number(text) or ITEM_LABEL.search(text) or OPEN_CLOSED_LINE.match(text) \
+            or LONE_ITEM_NUMBER.match(text) or _TOC_LINE.search(text):
+        return None
+    return nxt[0]
+
+
+def join_lone_numbers(lines: list[DocLine]) -> list[DocLine]:
+    """`Punkt 12` alone on its line with the title on the next (PDF exports of several ESDH systems) joined
+    to one `Punkt 12: Titel` line, so the item profiles read it as a heading. A pair counts when a case
+    number or a section heading follows the title (or its second line), or when three or more such pairs
+    count up by one: a lone number before a sentence or a contents entry stays as it is."""
+    pairs: list[tuple[int, int, str]] = []
+    for i, line in enumerate(lines):
+        m = LONE_ITEM_NUMBER.match(line.text) if len(line.text) < 40 else None
+        title = _lone_title(lines, i) if m else None
+        if m and title is not None:
+            pairs.append((i, title, m.group("num")))
+    if not pairs:
+        return lines
+    numbers = [int(n) for *_, n in pairs]
+    run = len(pairs) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    keep = {i: (t, n) for i, t, n in pairs
+            if run or _has_body(lines, t) or any(_has_body(lines, j) for j in _next_content(lines, t, 1))}
+    out: list[DocLine] = []
+    skip: set[int] = set()
+    for i, line in enumerate(lines):
+        if i in skip:
+            continue
+        if i in keep:
+            t, number = keep[i]
+            title = lines[t]
+            out.append(line.model_copy(update={
+                "text": f"Punkt {number}: {_plain(title.text)}", "end": title.end, "bold": title.bold or line.bold}))
+            skip.update(range(i + 1, t + 1))
+            continue
+        out.append(line)
+    return out
+
+
 # --- items --------------------------------------------------------------------------------------
 
 def _same_title(a: str, b: str) -> bool:
@@ -740,7 +788,7 @@ def split_items(doc: Document) -> tuple[str, list[AgendaItem]]:
     structural = structure_items(doc)  # items the reader saw in the document's structure come first
     if structural is not None:
         return structural
-    lines = unflatten(doc.lines)
+    lines = join_lone_numbers(unflatten(doc.lines))
     minutes = is_minutes(lines)
     entries = agenda_entries(lines, minutes) or (headless_list(lines, recommendation_points(lines)) if minutes else [])
     profile, hits = choose_profile(lines, entries)

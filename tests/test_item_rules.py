@@ -189,3 +189,20 @@ def test_a_numbered_list_of_sentences_at_the_top_is_no_agenda() -> None:
     _, items = _split(HEADER + "Målene er:\n1. Flere unge skal i uddannelse.\n2. Færre skal være ledige.\n"
                       "3. Flere virksomheder skal samarbejde med jobcentret.\n")
     assert items == []
+
+
+def test_lone_punkt_number_with_the_title_on_the_next_line() -> None:
+    profile, items = _split(HEADER + "Punkt 1\nGodkendelse af dagsorden\nSagsnr.: 24/17\nSagsfremstilling\nTekst.\n"
+                            "Beslutning\nGodkendt.\n\nPkt. 2\nBudget 2025 for ældreområdet og\nplejeboliger\n"
+                            "Sag nr. 24/18\nIndstilling\nForvaltningen indstiller, at\n1. sagen drøftes\n"
+                            "Beslutning\nGodkendt.\n\nDagsordenspunkt 3\nEventuelt\nBeslutning\nIntet.\n")
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025 for ældreområdet og plejeboliger"),
+                             ("3", "Eventuelt")]
+    assert [i.case_number for i in items] == ["24/17", "24/18", None]
+    assert [i.decision for i in items] == ["Godkendt.", "Godkendt.", "Intet."]
+
+
+def test_a_lone_punkt_number_before_a_sentence_is_no_heading() -> None:
+    _, items = _split(HEADER + "1. Budget 2025\nSagsnr.: 24/17\nBeslutning\nUdvalget henviste til\nPunkt 4\n"
+                      "Sagen blev drøftet og sendt videre til byrådet med bemærkninger.\n")
+    assert _pairs(items) == [("1", "Budget 2025")]

@@ -63,3 +63,4 @@ CONTROL_LINE_WORDS = frozenset(MINUTES["control_line_words"])
 TITLE_TIME_SLOT = re.compile(MINUTES["title_time_slot"], re.I)
 PARTICIPANT_HEADING = re.compile(MINUTES["participant_headings"], re.I)
 FLATTENED_LINE_CHARS: int = MINUTES["flattened_line_chars"]
+LONE_ITEM_NUMBER = re.compile(MINUTES["lone_item_number"], re.I)

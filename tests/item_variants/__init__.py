@@ -258,6 +258,19 @@ def transcript_list(gold: dict[str, Any], items: list[Item]) -> str:
     return "\f".join(pages) + "\n"
 
 
+def punkt_alone(gold: dict[str, Any], items: list[Item]) -> str:
+    """PDF export of an ESDH system: `Punkt N` (`Pkt. N`, `Dagsordenspunkt N`) alone on its line, the title on
+    the next, then a case-number line (`Sagsnr.: …`, `Sag nr. …`, or none) and the sections."""
+    lines = _header(gold, "Referat")
+    words = ("Punkt", "Pkt.", "Dagsordenspunkt")
+    for k, item in enumerate(items):
+        body = _body(items, k, f"{words[k % 3]} {item.number}", labels=False)
+        case = (f"Sagsnr.: {_case(item.number)}", f"Sag nr. {_case(item.number)}", None)[k % 3]
+        body[1:1] = [item.title] + ([case] if case else [])
+        lines += body
+    return "\n".join(lines) + "\n"
+
+
 ITEM_VARIANTS: tuple[ItemVariant, ...] = (
     ItemVariant("list-only", list_only),
     ItemVariant("list-headless", list_headless),
@@ -272,6 +285,7 @@ ITEM_VARIANTS: tuple[ItemVariant, ...] = (
     ItemVariant("glued-contents", glued_contents),
     ItemVariant("transcript", transcript),
     ItemVariant("transcript-list", transcript_list),
+    ItemVariant("punkt-alone", punkt_alone),
 )
 
 RESULTS: dict[str, dict[str, Any]] = {}
