@@ -336,6 +336,78 @@ def agenda_entries(lines: list[DocLine], minutes: bool) -> list[Entry]:
     return out
 
 
+_TAB_PAGE = re.compile(r"\t\s*\d{1,4}\s*$")
+
+
+def unnumbered_entries(lines: list[DocLine], minutes: bool) -> list[tuple[int, str]]:
+    """Entries of a headed contents page whose entries carry no numbers (FirstAgenda PDF contents: titles
+    with dot leaders and page numbers): (line, title) in list order. Only in minutes; a title wrapped over
+    two lines is joined; the list ends at the first line that is neither an entry nor its first half."""
+    if not minutes:
+        return []
+    for i, line in enumerate(lines):
+        if len(line.text) > 250:
+            continue
+        m = AGENDA_LIST_HEADING.match(_list_text(line))
+        if not m or m.group("rest").strip():
+            continue
+        out: list[tuple[int, str]] = []
+        pending: tuple[int, str] | None = None
+        blanks = 0
+        for j in range(i + 1, len(lines)):
+            raw = lines[j].text
+            text = _plain(raw.replace("\t", " "))
+            if not text or _is_control(text):
+                blanks += 1
+                if blanks > 3 and out:
+                    break
+                continue
+            blanks = 0
+            if AGENDA_LIST_SUBHEADING.match(text) and not out:
+                continue
+            leader = bool(_PAGE_REF.search(text) and re.search(r"\d\s*$", text))  # dots and a page number
+            if _entry_line(text) or _body_line(text):
+                break
+            if leader or _TAB_PAGE.search(raw):
+                bare = _PAGE_REF.sub("", text) if leader else _plain(_TAB_PAGE.sub("", raw).replace("\t", " "))
+                title = clean_title(bare)
+                first = pending[0] if pending else j
+                title = f"{pending[1]} {title}" if pending else title
+                pending = None
+                if title:
+                    out.append((first, title))
+                continue
+            if pending is None and len(text) < 150:
+                pending = (j, text)  # the first line of a wrapped entry
+                continue
+            break
+        if len(out) >= 2:
+            return out
+    return []
+
+
+def _number_unnumbered(listed: list[tuple[int, str]], hits: list[tuple[int, str, str]]) -> list[Entry]:
+    """Numbers for the entries of an unnumbered contents page, from the numbered body headings it lists.
+    Every body heading must pair with an entry by title; where two or more pairs agree that the items are
+    numbered consecutively in list order (number − position constant), every entry takes the number its
+    position implies; otherwise only the paired entries count (confirmation, no invented numbers)."""
+    positions: list[tuple[int, int]] = []  # (list position, body number)
+    used: set[int] = set()
+    for _, number, title in hits:
+        pos = next((k for k, (_, t) in enumerate(listed) if k not in used and _same_title(t, clean_title(title))),
+                   None)
+        if pos is None or not number.isdigit():
+            return []  # a body item the list does not name: the list is not the meeting's agenda
+        used.add(pos)
+        positions.append((pos, int(number)))
+    offsets = {n - pos for pos, n in positions}
+    if len(positions) >= 2 and len(offsets) == 1 and min(offsets) >= 1:
+        start = offsets.pop()
+        return [Entry(index, index, str(start + k), title) for k, (index, title) in enumerate(listed)]
+    numbers = dict(positions)
+    return [Entry(listed[k][0], listed[k][0], str(numbers[k]), listed[k][1]) for k in sorted(numbers)]
+
+
 _HEADLESS_ENTRY = re.compile(
     r"^(?:(?:[•·▪◦●]|[-–](?=\s))\s*(?:(?:Punkt|Pkt\.?)\s*)?(?P<bnum>\d{1,4})\.?|(?:(?:Punkt|Pkt\.?)\s*)?(?P<num>\d{1,4})\.)"
     r"\s+(?P<title>(?-i:[A-ZÆØÅ0-9«\"“]).*)$", re.I)
@@ -792,6 +864,9 @@ def split_items(doc: Document) -> tuple[str, list[AgendaItem]]:
     minutes = is_minutes(lines)
     entries = agenda_entries(lines, minutes) or (headless_list(lines, recommendation_points(lines)) if minutes else [])
     profile, hits = choose_profile(lines, entries)
+    if not entries and hits and profile != "generic":
+        listed = [e for e in unnumbered_entries(lines, minutes) if e[0] < hits[0][0]]
+        entries = _number_unnumbered(listed, hits) if len(listed) >= 2 else []
     if hits:  # an agenda list precedes the items; a numbered list under "Indhold" inside an item is no agenda
         entries = [e for e in entries if e.index <= hits[0][0]]
     body = [_body_item(lines, hits, n, profile) for n in range(len(hits))]

@@ -206,3 +206,31 @@ def test_a_lone_punkt_number_before_a_sentence_is_no_heading() -> None:
     _, items = _split(HEADER + "1. Budget 2025\nSagsnr.: 24/17\nBeslutning\nUdvalget henviste til\nPunkt 4\n"
                       "Sagen blev drøftet og sendt videre til byrådet med bemærkninger.\n")
     assert _pairs(items) == [("1", "Budget 2025")]
+
+
+_UNNUMBERED = (HEADER + "Indholdsfortegnelse\nGodkendelse af dagsorden ........ 3\nBudget 2025 for ældreområdet og\n"
+               "plejeboliger ........ 4\nLokalplan 12 ........ 5\nEventuelt ........ 6\n\n"
+               "1. Godkendelse af dagsorden\nSagsnr.: 24/17\nBeslutning\nGodkendt.\n\n"
+               "2. Budget 2025 for ældreområdet og plejeboliger\nSagsnr.: 24/18\nBeslutning\nGodkendt.\n")
+
+
+def test_unnumbered_contents_entries_take_the_numbers_consecutive_bodies_imply() -> None:
+    _, items = _split(_UNNUMBERED)
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025 for ældreområdet og plejeboliger"),
+                             ("3", "Lokalplan 12"), ("4", "Eventuelt")]
+    assert [i.listed_only for i in items] == [False, False, True, True]
+    assert items[0].evidence[:2] == ["agenda_list", "body_heading"]
+
+
+def test_unnumbered_contents_entries_invent_no_numbers() -> None:
+    # the bodies skip a number in list order: the list only confirms them
+    _, items = _split(_UNNUMBERED.replace("2. Budget 2025 for", "3. Budget 2025 for"))
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("3", "Budget 2025 for ældreområdet og plejeboliger")]
+    assert not any(i.listed_only for i in items)
+    # one body alone is no known start
+    _, items = _split(_UNNUMBERED.split("\n2. Budget")[0] + "\n")
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden")]
+    # a body item the list does not name: the list is not the meeting's agenda
+    _, items = _split(_UNNUMBERED + "\n3. Vejnavne\nSagsnr.: 24/19\nBeslutning\nGodkendt.\n")
+    assert _pairs(items) == [("1", "Godkendelse af dagsorden"), ("2", "Budget 2025 for ældreområdet og plejeboliger"),
+                             ("3", "Vejnavne")]

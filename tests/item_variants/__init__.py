@@ -271,6 +271,22 @@ def punkt_alone(gold: dict[str, Any], items: list[Item]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def contents_unnumbered(gold: dict[str, Any], items: list[Item]) -> str:
+    """A FirstAgenda PDF contents page whose entries carry no numbers (titles, dot leaders, page numbers; a long
+    title wrapped before its leader), then numbered bodies for the first third of the items only."""
+    lines = _header(gold, "Referat") + ["Indholdsfortegnelse"]
+    for k, item in enumerate(items):
+        words = item.title.split()
+        if len(item.title) > 60 and len(words) > 4:
+            lines += [" ".join(words[:4]), f"{' '.join(words[4:])} {'.' * 12} {k + 3}"]
+        else:
+            lines.append(f"{item.title} {'.' * 12} {k + 3}")
+    lines.append("")
+    for k, item in enumerate(items[: max(2, len(items) // 3)]):
+        lines += _body(items, k, f"{item.number}. {item.title}")
+    return "\n".join(lines) + "\n"
+
+
 ITEM_VARIANTS: tuple[ItemVariant, ...] = (
     ItemVariant("list-only", list_only),
     ItemVariant("list-headless", list_headless),
@@ -286,6 +302,7 @@ ITEM_VARIANTS: tuple[ItemVariant, ...] = (
     ItemVariant("transcript", transcript),
     ItemVariant("transcript-list", transcript_list),
     ItemVariant("punkt-alone", punkt_alone),
+    ItemVariant("contents-unnumbered", contents_unnumbered),
 )
 
 RESULTS: dict[str, dict[str, Any]] = {}
