@@ -16,7 +16,9 @@ list names it. A numbered point of a recommendation or decision list ("indstille
 orienteringen godkendes") and a lowercase title are never items; numbered chapters of a document
 with no case numbers, no meeting header and no minutes sections (an annex, a service standard)
 are not items either. Unnumbered items are found from the case-number / `Åben sag` line under
-their title. Documents without items (slides, e-mails, status notes) yield none.
+their title. `Punkt 12` alone on its line is joined to the title on the next line first. An unnumbered
+contents page pairs with numbered body headings by title and numbers its other entries only where the
+bodies show consecutive numbering in list order. Documents without items (slides, e-mails, status notes) yield none.
 """
 
 from __future__ import annotations
