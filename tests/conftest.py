@@ -38,32 +38,20 @@ def db_url(tmp_path: Path) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The layout-variation table (tests/test_variants.py), when those tests ran."""
-    from tests.variants.summary import item_table, table
-
-    lines = table()
-    if lines:
-        terminalreporter.section("layout variants: goal and item F1 against the rendered gold")
-        for line in lines:
-            terminalreporter.write_line(line)
-    lines = item_table()
-    if lines:
-        terminalreporter.section("item variants: publishing systems' structure, item F1 against the gold")
-        for line in lines:
-            terminalreporter.write_line(line)
+    """The variation suites' tables (goal layouts, item structures, item layouts, meeting facts), when they ran."""
     from tests.item_variants import table as text_item_table
     from tests.meeting_variants import table as meeting_table
+    from tests.variants.summary import item_table, table
 
-    lines = text_item_table()
-    if lines:
-        terminalreporter.section("agenda-item variants: item F1 against the rendered gold")
-        for line in lines:
-            terminalreporter.write_line(line)
-    lines = meeting_table()
-    if lines:
-        terminalreporter.section("meeting-fact variants: web pages and portals, facts right against the gold")
-        for line in lines:
-            terminalreporter.write_line(line)
+    for title, lines in (
+            ("layout variants: goal and item F1 against the rendered gold", table()),
+            ("item variants: publishing systems' structure, item F1 against the gold", item_table()),
+            ("agenda-item variants: item F1 against the rendered gold", text_item_table()),
+            ("meeting-fact variants: web pages and portals, facts right against the gold", meeting_table())):
+        if lines:
+            terminalreporter.section(title)
+            for line in lines:
+                terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
