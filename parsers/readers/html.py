@@ -216,8 +216,9 @@ def _main(tree: HTMLParser) -> Node | None:
     return body
 
 
-def html_to_lines(html: str) -> list[Line]:
-    tree = HTMLParser(html)
+def html_to_lines(html: str, tree: HTMLParser | None = None) -> list[Line]:
+    """The page's lines; `tree` is the page already parsed (read_html parses once for lines and site)."""
+    tree = tree if tree is not None else HTMLParser(html)
     root = _main(tree)
     if root is not None:
         mark_items(tree, html, root)
@@ -231,14 +232,13 @@ def html_to_lines(html: str) -> list[Line]:
 _LOGO = "[class*=logo] img, img[class*=logo], img[alt*=logo i], img[src*=logo i], header a[href='/'] img"
 
 
-def site_evidence(html: str) -> dict[str, str]:
+def site_evidence(tree: HTMLParser) -> dict[str, str]:
     """Who publishes the page, from the places sites name themselves outside the minutes' text: the page
     title (`Økonomiudvalget | Aarhus Kommune`), the canonical address (`https://www.syddjurs.dk/…`), the
     site name, the logo's alt text and file name (`Norddjurs Kommune logo`, `randers_logo.png`), and the
     words of the page's masthead and footer. Kept beside the text, never in it: a portal's chrome is no
     part of the minutes, but it names the municipality when the minutes themselves do not.
     """
-    tree = HTMLParser(html)
     out: dict[str, str] = {}
     title = tree.css_first("title")
     if title is not None and title.text(strip=True):
@@ -269,9 +269,11 @@ def read_html(path: Path) -> RawDocument:
     if not data.strip():
         raise ReadError("empty", "the file holds no text (only blanks): download or export it again")
     html = decode_bytes(data)
-    lines = html_to_lines(html)
+    tree = HTMLParser(html)
+    site = site_evidence(tree)  # before the lines: reading them marks the tree
+    lines = html_to_lines(html, tree)
     if not lines:
         raise ReadError("empty", "the HTML page has no visible text (perhaps only scripts): save the page "
                                  "as it is shown, or print it to PDF")
     page = Page(number=1, lines=lines, chars=sum(len(ln.text) for ln in lines), reader="html")
-    return RawDocument(path=str(path), format="html", pages=[page], reader="html", site=site_evidence(html))
+    return RawDocument(path=str(path), format="html", pages=[page], reader="html", site=site)
